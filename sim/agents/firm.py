@@ -1,0 +1,217 @@
+"""Firms: national champions (some designated "national team"), private firms, start-ups, foreign-invested."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
+from sim.agents.population import Population, PopulationField, PopulationMember
+from sim.config import FirmsConfig
+
+
+class FirmKind(IntEnum):
+    CHAMPION = 0
+    PRIVATE = 1
+    STARTUP = 2
+    FOREIGN = 3
+
+
+class Firm(PopulationMember):
+    """One firm; its state lives in :class:`Firms`."""
+
+    kind = PopulationField()
+    national_team = PopulationField()
+    genuine = PopulationField()
+    capability = PopulationField()
+    ties = PopulationField()
+    domestic_share = PopulationField()
+    sanctioned = PopulationField()
+    washing = PopulationField()
+    belief = PopulationField()
+    adopted = PopulationField()
+    subsidy = PopulationField()
+    revenue = PopulationField()
+    efficiency = PopulationField()
+    access = PopulationField()
+
+
+def open_domestic_share(price: float, elasticity: float) -> float:
+    """Cost-minimizing domestic input share with equal-weight CES inputs and relative price ``price``."""
+    return 1.0 / (1.0 + price**elasticity)
+
+
+class Firms(Population):
+    """Each firm decides its state ties, input sourcing, AI relabelling and whether to echo the campaign.
+
+    - Ties: best response tau* = B / (B + C) to the subsidy share of the market (B, doubled for
+      national-team members, zero for foreign-invested firms) against the cost of ties, raised by the
+      perceived sanction risk on its global sales (C); designated firms cannot go below the state's
+      involvement (military-civil fusion).
+    - Sourcing: CES (Armington) cost-minimizing domestic share given the domestic substitutes' price,
+      inflated for foreign inputs by supply risk and, for tied firms, by the self-reliance directive;
+      inputs cut off by export controls or listing force the domestic share up. Efficiency against
+      the open-sourcing frontier is (lambda / lambda_open)^(-1/eps) (Arkolakis, Costinot &
+      Rodriguez-Clare 2012).
+    - Relabelling: a firm without genuine AI business relabels as "AI" when its expected subsidy
+      (after audits) exceeds its relabelling cost.
+    """
+
+    member_class = Firm
+
+    def __init__(self, model, n: int, p: FirmsConfig) -> None:
+        super().__init__(model, n)
+        self.p = p
+        rng = self.rng
+        profiles = [p.profiles.champion, p.profiles.private, p.profiles.startup, p.profiles.foreign]
+        shares = np.array([pr.share for pr in profiles])
+        self.kind = rng.choice(len(FirmKind), size=n, p=shares / shares.sum())
+        pick = lambda attr: np.array([getattr(pr, attr) for pr in profiles])[self.kind]  # noqa: E731
+        self.capability = pick("capability0") * rng.lognormal(0.0, 0.6, n)
+        self.genuine = rng.random(n) < pick("genuine")
+        self.ties = np.clip(pick("ties0") * rng.lognormal(0.0, 0.3, n), 0.0, 1.0)
+        self.export = np.clip(pick("export") * rng.lognormal(0.0, 0.3, n), 0.0, 1.0)
+        self.chinese = self.kind != FirmKind.FOREIGN
+        self.national_team = np.zeros(n, dtype=bool)
+        self.sanctioned = np.zeros(n, dtype=bool)
+        self.washing = np.zeros(n, dtype=bool)
+        self.washing_cost = rng.lognormal(np.log(p.washing_cost_median), p.washing_cost_sigma, n)
+        self.domestic_price = 1.0 + p.domestic_premium0
+        self.domestic_share = np.full(n, open_domestic_share(self.domestic_price, p.trade_elasticity))
+        self.domestic_experience = 0.0
+        self.efficiency = np.ones(n)
+        self.access = np.ones(n)
+        self.subsidy = np.zeros(n)
+        self.labelled = np.zeros(n, dtype=bool)
+        self.revenue = np.zeros(n)
+        self.hazard = 0.0
+        self.belief0 = initial_beliefs(rng, n, p.audience)
+        self.belief = self.belief0.copy()
+        self.threshold = initial_thresholds(rng, n, p.audience)
+        self.adopted = np.zeros(n, dtype=bool)
+        self.create_members()
+
+    # --- perception -------------------------------------------------------------------------
+    @property
+    def sanction_risk(self) -> float:
+        """Chance of being listed within the planning horizon at the hazard observed lately."""
+        return 1.0 - (1.0 - self.hazard) ** self.p.risk_horizon
+
+    def own_risk(self) -> np.ndarray:
+        """Firms know listings target state ties: a firm scales the common risk by its relative ties."""
+        mean_ties = self.ties[self.chinese].mean() if self.chinese.any() else 0.0
+        relative = self.ties / mean_ties if mean_ties > 0 else np.ones(self.n)
+        return np.minimum(1.0, self.sanction_risk * relative) * self.chinese
+
+    # --- decisions -------------------------------------------------------------------------
+    def choose_ties(self, subsidy_rate: float, involvement: float, risk: np.ndarray) -> None:
+        p = self.p
+        benefit = subsidy_rate * (1.0 + self.national_team) * self.chinese
+        cost = p.tie_cost * (1.0 + p.sanction_fear * risk * self.export)
+        best = benefit / (benefit + cost)
+        best = np.maximum(best, involvement * self.national_team)
+        self.ties += p.tie_speed * (best - self.ties)
+
+    def choose_sourcing(self, export_controls: float, severity: float, directive: float, risk: np.ndarray) -> np.ndarray:
+        p = self.p
+        supply_risk = np.minimum(1.0, export_controls + risk)
+        relative_price = self.domestic_price / ((1.0 + p.risk_weight * supply_risk) * (1.0 + p.directive_weight * directive * self.ties))
+        best = 1.0 / (1.0 + relative_price**p.trade_elasticity)
+        cut = np.maximum(export_controls * self.chinese, self.sanctioned * severity)
+        self.domestic_share = np.maximum(self.domestic_share + p.sourcing_speed * (best - self.domestic_share), cut)
+        lam_open = open_domestic_share(self.domestic_price, p.trade_elasticity)
+        self.efficiency = (np.maximum(self.domestic_share, lam_open) / lam_open) ** (-1.0 / p.trade_elasticity)
+        return cut
+
+    def learn_domestic(self) -> None:
+        """Domestic substitutes get cheaper with accumulated domestic demand (learning by doing)."""
+        p = self.p
+        self.domestic_experience += float(self.domestic_share.mean())
+        self.domestic_price = 1.0 + p.domestic_premium0 * (1.0 + self.domestic_experience / p.learning_scale) ** (-p.learning)
+
+    def allocate_subsidies(self, pool: float) -> None:
+        """Subsidies go to firms labelled "AI", weighted toward close state ties; audits claw back from relabellers."""
+        p = self.p
+        weight = (1.0 + self.ties) * self.chinese
+        labelled_prev = self.genuine | self.washing
+        total = float((weight * labelled_prev).sum())
+        expected = pool * weight / max(total, 1e-12) * (1.0 - p.audit)
+        self.washing = (~self.genuine) & self.chinese & (expected > self.washing_cost)
+        labelled = (self.genuine | self.washing) & self.chinese
+        share = weight * labelled / max(float((weight * labelled).sum()), 1e-12)
+        self.subsidy = pool * share * (1.0 - p.audit * self.washing)
+        self.labelled = labelled
+
+    def list_entities(self, expected_share: float, tie_weight: float, capability_weight: float) -> int:
+        """The rival's listing round: target Chinese firms by state ties and capability."""
+        candidates = self.chinese & ~self.sanctioned
+        n_candidates = int(candidates.sum())
+        if n_candidates == 0 or expected_share <= 0:
+            return 0
+        relative = self.capability / self.capability[candidates].mean()
+        score = np.exp(tie_weight * self.ties) * relative**capability_weight * candidates
+        prob = np.minimum(1.0, expected_share * n_candidates * score / score.sum())
+        listed = self.rng.random(self.n) < prob
+        self.sanctioned |= listed
+        return int(listed.sum())
+
+    def designate_national_team(self, size: int) -> None:
+        """The centre names the most capable genuine Chinese AI firms as the national team."""
+        eligible = np.flatnonzero(self.genuine & self.chinese)
+        order = eligible[np.argsort(-self.capability[eligible], kind="stable")]
+        self.national_team[order[: int(size)]] = True
+
+    def grow(self, capability_ratio: float, data_factor: float, talent_factor: float) -> None:
+        """Capability grows faster the further behind the frontier (advantage of backwardness)."""
+        p = self.p
+        intensity = self.subsidy / (self.subsidy + self.revenue / 4.0 + 1e-12)
+        catch_up = max(0.0, 1.0 + p.catch_up * (1.0 - capability_ratio))
+        growth = p.growth * catch_up * self.efficiency * (1.0 + p.subsidy_boost * intensity)
+        growth *= data_factor**p.data_weight * talent_factor**p.talent_weight
+        self.capability *= 1.0 + growth * self.genuine
+
+    def earn(self, severity: float, restriction: float, cut: np.ndarray, revenue_scale: float, global_demand: float) -> None:
+        """Revenue: effective capability sold at home and, as far as access allows, abroad."""
+        market = (1.0 - self.sanctioned * severity) * (1.0 - restriction * self.ties * self.chinese)
+        self.access = market * (1.0 - cut)
+        sales = (1.0 - self.export) + self.export * market * global_demand
+        self.revenue = revenue_scale * self.capability * self.efficiency * sales * self.genuine
+
+    def step(self, ctx) -> None:
+        """One quarter of firm decisions; ``ctx`` is the model, read for the shared conditions."""
+        p = self.p
+        salience = ctx.salience
+        risk = self.own_risk()
+        severity = ctx.config.rival.sanctions.severity
+        pool = ctx.subsidy_pool()
+        quarterly_revenue = float(self.revenue.sum()) / 4.0
+        self.choose_ties(pool / (pool + quarterly_revenue + 1e-12), ctx.central.involvement, risk)
+        cut = self.choose_sourcing(ctx.rival.export_controls, severity, ctx.central.measures, risk)
+        self.learn_domestic()
+        self.allocate_subsidies(pool)
+        self.grow(ctx.capability_ratio, ctx.data_factor(), ctx.talent.china_talent_factor())
+        self.earn(severity, ctx.third.restriction_share(), cut, ctx.config.economy.revenue_scale, ctx.config.economy.global_demand)
+        kind_mean = lambda x: (np.bincount(self.kind, weights=x, minlength=4) / np.maximum(np.bincount(self.kind, minlength=4), 1))[self.kind]  # noqa: E731
+        self.belief = update_beliefs(
+            self.belief, self.belief0, kind_mean(self.belief), ctx.central.securitization, ctx.persuasion, ctx.rally, p.audience
+        )
+        labelled = self.labelled
+        self.adopted = decide_adoption(
+            self.belief,
+            incentive=salience * labelled + self.ties - self.export * risk,
+            peer_adoption=kind_mean(self.adopted.astype(float)),
+            authority=ctx.central.securitization * self.ties,
+            threshold=self.threshold,
+            p=p.audience,
+        )
+
+    def record_listings(self, listed: int) -> None:
+        candidates = max(int(self.chinese.sum()), 1)
+        m = self.p.risk_memory
+        self.hazard = m * self.hazard + (1.0 - m) * listed / candidates
+
+    # --- aggregates --------------------------------------------------------------------------
+    @property
+    def china_capability(self) -> float:
+        return float(self.capability[self.genuine & self.chinese].sum())

@@ -1,0 +1,96 @@
+"""The public: citizens on a sparse small-world network."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
+from sim.agents.population import Population, PopulationField, PopulationMember
+from sim.config import PublicConfig
+
+
+class Citizen(PopulationMember):
+    """One citizen; state in :class:`Public`."""
+
+    belief = PopulationField()
+    adopted = PopulationField()
+    exposure = PopulationField()
+    tolerance = PopulationField()
+    discontent = PopulationField()
+    job_risk = PopulationField()
+
+
+def small_world(rng: np.random.Generator, n: int, degree: int, rewire: float) -> sp.csr_matrix:
+    """Watts-Strogatz graph as a sparse adjacency matrix, built with O(n * degree) vectorized work."""
+    half = degree // 2
+    source = np.repeat(np.arange(n), half)
+    target = (source + np.tile(np.arange(1, half + 1), n)) % n
+    moved = rng.random(source.size) < rewire
+    target[moved] = rng.integers(0, n, int(moved.sum()))
+    keep = source != target
+    rows = np.concatenate([source[keep], target[keep]])
+    cols = np.concatenate([target[keep], source[keep]])
+    adj = sp.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n, n))
+    adj.data[:] = 1.0  # merge duplicate edges
+    return adj
+
+
+class Public(Population):
+    """Citizens update beliefs from neighbours and state media, decide whether to echo the campaign,
+    and set their tolerance of data use; AI-driven job displacement breeds discontent.
+
+    Tolerance moves toward tolerance0 + tolerance_belief * (belief - mean initial belief)
+    - tolerance_discontent * discontent (the article, section 4: the public shows more tolerance of
+    data use "for the sake of national security"); a data breach cuts it by its severity.
+    """
+
+    member_class = Citizen
+
+    def __init__(self, model, n: int, p: PublicConfig) -> None:
+        super().__init__(model, n)
+        self.p = p
+        rng = self.rng
+        self.network = small_world(rng, n, p.network.degree, p.network.rewire)
+        degree = np.asarray(self.network.sum(axis=1)).ravel()
+        self.inv_degree = np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0)
+        a = p.exposure_mean * p.exposure_concentration
+        self.exposure = rng.beta(a, p.exposure_concentration - a, n)
+        self.job_risk = rng.beta(2.0, 5.0, n)
+        self.belief0 = initial_beliefs(rng, n, p.audience)
+        self.belief = self.belief0.copy()
+        self.threshold = initial_thresholds(rng, n, p.audience)
+        self.adopted = np.zeros(n, dtype=bool)
+        self.tolerance = np.full(n, p.tolerance0)
+        self.discontent = np.zeros(n)
+        self.initial_tolerance = p.tolerance0
+        self.create_members()
+
+    def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
+        return (self.network @ values.astype(np.float64)) * self.inv_degree
+
+    def breach(self, severity: float) -> None:
+        self.tolerance *= 1.0 - severity
+
+    def mean_discontent(self) -> float:
+        return float(self.discontent.mean())
+
+    def step(self, securitization: float, propaganda: float, persuasion: float, rally: float, automation: float, salience: float) -> None:
+        p = self.p
+        a = p.audience
+        self.belief = update_beliefs(
+            self.belief, self.belief0, self.neighbour_mean(self.belief), securitization, self.exposure * propaganda * persuasion, rally, a
+        )
+        displaced = self.rng.random(self.n) < p.displacement_rate * automation * self.job_risk
+        self.discontent *= 1.0 - p.discontent_decay
+        self.discontent[displaced] += p.discontent_gain * (1.0 - self.discontent[displaced])
+        target = p.tolerance0 + p.tolerance_belief * (self.belief - a.belief0_mean) - p.tolerance_discontent * self.discontent
+        self.tolerance = np.clip(self.tolerance + p.tolerance_speed * (target - self.tolerance), 0.0, 1.0)
+        self.adopted = decide_adoption(
+            self.belief,
+            incentive=salience - self.discontent,
+            peer_adoption=self.neighbour_mean(self.adopted),
+            authority=self.exposure * propaganda * securitization,
+            threshold=self.threshold,
+            p=a,
+        )

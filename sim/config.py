@@ -1,0 +1,366 @@
+"""Configuration schema: the typed, range-checked surface every run is built from.
+
+Values and their documentation (meaning, unit, source) live in ``conf/``; this module
+holds the types and the allowed ranges, so that a bad value fails before a run starts
+with one line naming the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
+
+CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+
+
+class ConfigError(ValueError):
+    """A configuration value outside what the model accepts."""
+
+
+def bounded(lo: float | None, hi: float | None) -> Any:
+    """A required field whose value must lie in [lo, hi]; its value comes from conf/."""
+    return field(default=MISSING, metadata={"range": (lo, hi)})
+
+
+class Strategy(str, Enum):
+    """How the central state turns threat perception into securitizing moves."""
+
+    historical = "historical"
+    none = "none"
+    restrained = "restrained"
+    maximal = "maximal"
+    adaptive = "adaptive"
+
+
+@dataclass
+class TimeConfig:
+    start: str = MISSING
+    end: str = MISSING
+
+
+@dataclass
+class PopulationSize:
+    n: int = bounded(1, 5_000_000)
+
+
+@dataclass
+class AgentsConfig:
+    local: PopulationSize = field(default_factory=PopulationSize)
+    firms: PopulationSize = field(default_factory=PopulationSize)
+    intellectuals: PopulationSize = field(default_factory=PopulationSize)
+    public: PopulationSize = field(default_factory=PopulationSize)
+    third: PopulationSize = field(default_factory=PopulationSize)
+    talent: PopulationSize = field(default_factory=PopulationSize)
+
+
+@dataclass
+class AudienceConfig:
+    """The two-layer audience rule shared by local governments, firms, intellectuals, public."""
+
+    belief0_mean: float = bounded(0, 1)
+    belief0_sd: float = bounded(0, 1)
+    susceptibility: float = bounded(0, 1)
+    peer_weight: float = bounded(0, 1)
+    stubbornness: float = bounded(0, 1)
+    sanction_rally: float = bounded(0, 1)
+    beta_belief: float = bounded(0, 10)
+    beta_incentive: float = bounded(0, 10)
+    beta_peer: float = bounded(0, 10)
+    beta_authority: float = bounded(0, 10)
+    threshold_mean: float = bounded(0, 10)
+    threshold_sd: float = bounded(0, 10)
+
+
+@dataclass
+class CentralConfig:
+    strategy: Strategy = MISSING
+    anxiety: float = bounded(0, 2)
+    w_rival: float = bounded(0, 2)
+    w_sanction: float = bounded(0, 2)
+    w_regime: float = bounded(0, 2)
+    w_targets: float = bounded(0, 2)
+    perception_speed: float = bounded(0, 1)
+    routine_speech: float = bounded(0, 1)
+    window_speech: float = bounded(0, 1)
+    threshold: float = bounded(0, 2)
+    threshold_width: float = bounded(0.001, 1)
+    restrained_gain: float = bounded(0, 1)
+    adaptive_cost_weight: float = bounded(0, 10)
+    extraordinary_budget: float = bounded(0, 1000)
+    involvement: float = bounded(0, 3)
+    involvement_base: float = bounded(0, 1)
+    involvement_speed: float = bounded(0, 1)
+    outreach: float = bounded(0, 1)
+    propaganda: float = bounded(0, 1)
+
+
+@dataclass
+class LocalConfig:
+    p_econ: float = bounded(0, 1)
+    p_central: float = bounded(0, 5)
+    q_peer: float = bounded(0, 5)
+    window_memory: float = bounded(0.5, 40)
+    funding_pull: float = bounded(0, 1)
+    career_mean: float = bounded(0, 10)
+    econ_stake_mean: float = bounded(0.01, 10)
+    subsidy_per_policy: float = bounded(0, 100)
+    audience: AudienceConfig = field(default_factory=AudienceConfig)
+
+
+@dataclass
+class FirmProfile:
+    share: float = bounded(0, 1)
+    capability0: float = bounded(0.001, 1000)
+    ties0: float = bounded(0, 1)
+    export: float = bounded(0, 1)
+    genuine: float = bounded(0, 1)
+
+
+@dataclass
+class FirmProfiles:
+    champion: FirmProfile = field(default_factory=FirmProfile)
+    private: FirmProfile = field(default_factory=FirmProfile)
+    startup: FirmProfile = field(default_factory=FirmProfile)
+    foreign: FirmProfile = field(default_factory=FirmProfile)
+
+
+@dataclass
+class FirmsConfig:
+    salary_premium: float = bounded(0, 3)
+    profiles: FirmProfiles = field(default_factory=FirmProfiles)
+    risk_horizon: float = bounded(1, 400)
+    risk_memory: float = bounded(0, 1)
+    tie_cost: float = bounded(0.01, 10)
+    tie_speed: float = bounded(0, 1)
+    sanction_fear: float = bounded(0, 20)
+    domestic_premium0: float = bounded(0, 5)
+    learning: float = bounded(0, 2)
+    learning_scale: float = bounded(0.01, 1000)
+    trade_elasticity: float = bounded(1, 20)
+    sourcing_speed: float = bounded(0, 1)
+    directive_weight: float = bounded(0, 20)
+    risk_weight: float = bounded(0, 20)
+    washing_cost_median: float = bounded(0.001, 100)
+    washing_cost_sigma: float = bounded(0, 5)
+    audit: float = bounded(0, 1)
+    growth: float = bounded(0, 0.5)
+    catch_up: float = bounded(0, 10)
+    subsidy_boost: float = bounded(0, 10)
+    data_weight: float = bounded(0, 2)
+    talent_weight: float = bounded(0, 2)
+    audience: AudienceConfig = field(default_factory=AudienceConfig)
+
+
+@dataclass
+class IntellectualsConfig:
+    productivity: float = bounded(0, 50)
+    funding_weight: float = bounded(0, 10)
+    persuasion_gain: float = bounded(0, 10)
+    persuasion_half: float = bounded(1, 1e6)
+    collaboration_threshold: float = bounded(0, 1)
+    collaboration_risk: float = bounded(0, 10)
+    audience: AudienceConfig = field(default_factory=AudienceConfig)
+
+
+@dataclass
+class NetworkConfig:
+    degree: int = bounded(2, 200)
+    rewire: float = bounded(0, 1)
+
+
+@dataclass
+class PublicConfig:
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    exposure_mean: float = bounded(0.01, 0.99)
+    exposure_concentration: float = bounded(0.1, 1000)
+    displacement_rate: float = bounded(0, 1)
+    discontent_gain: float = bounded(0, 1)
+    discontent_decay: float = bounded(0, 1)
+    tolerance0: float = bounded(0, 1)
+    tolerance_belief: float = bounded(0, 2)
+    tolerance_discontent: float = bounded(0, 2)
+    tolerance_speed: float = bounded(0, 1)
+    audience: AudienceConfig = field(default_factory=AudienceConfig)
+
+
+@dataclass
+class SanctionsConfig:
+    severity: float = bounded(0, 1)
+    start: str = MISSING
+    threshold: float = bounded(0, 1)
+    endogenous_rate: float = bounded(0, 1)
+    round_share: float = bounded(0, 1)
+    tie_weight: float = bounded(0, 20)
+    capability_weight: float = bounded(0, 20)
+
+
+@dataclass
+class ExportControlsConfig:
+    strength: float = bounded(0, 1)
+    speed: float = bounded(0, 1)
+
+
+@dataclass
+class RivalConfig:
+    mirror: float = bounded(0, 5)
+    w_capability: float = bounded(0, 5)
+    restraint: float = bounded(0, 1)
+    grievance: float = bounded(0, 1)
+    securitization0: float = bounded(0, 1)
+    capability_growth: float = bounded(0, 0.2)
+    mobilization_gain: float = bounded(0, 5)
+    visa: float = bounded(0, 1)
+    pressure: float = bounded(0, 1)
+    sanctions: SanctionsConfig = field(default_factory=SanctionsConfig)
+    export_controls: ExportControlsConfig = field(default_factory=ExportControlsConfig)
+
+
+@dataclass
+class ThirdConfig:
+    trade_mean: float = bounded(0.01, 0.99)
+    alignment_mean: float = bounded(0.01, 0.99)
+    concentration: float = bounded(0.1, 1000)
+    beta_public_goods: float = bounded(0, 20)
+    beta_trade: float = bounded(0, 20)
+    beta_threat: float = bounded(0, 20)
+    beta_pressure: float = bounded(0, 20)
+    beta_rival: float = bounded(0, 20)
+    reconsider: float = bounded(0, 1)
+    restriction: float = bounded(0, 1)
+    visibility0: float = bounded(0, 1)
+
+
+@dataclass
+class TalentConfig:
+    capital_share: float = bounded(0, 1)
+    chinese_origin: float = bounded(0, 1)
+    in_china0: float = bounded(0, 1)
+    in_rival0: float = bounded(0, 1)
+    beta_salary: float = bounded(0, 20)
+    beta_openness: float = bounded(0, 20)
+    beta_risk: float = bounded(0, 20)
+    beta_visa: float = bounded(0, 20)
+    home_bias: float = bounded(0, 20)
+    third_opportunity: float = bounded(0, 5)
+    reconsider: float = bounded(0, 1)
+
+
+@dataclass
+class EconomyConfig:
+    salience0: float = bounded(0, 1)
+    salience_trend: float = bounded(0, 0.1)
+    capability_ratio0: float = bounded(0.01, 10)
+    revenue_scale: float = bounded(0, 1e6)
+    global_demand: float = bounded(0, 10)
+    target_2020: float = bounded(0, 1e6)
+    target_2025: float = bounded(0, 1e6)
+    target_2030: float = bounded(0, 1e6)
+
+
+@dataclass
+class EventConfig:
+    date: str = MISSING
+    kind: str = MISSING
+    name: str = ""
+    params: dict[str, float] = field(default_factory=dict)
+    source: str = ""
+
+
+@dataclass
+class TimelineConfig:
+    name: str = MISSING
+    events: list[EventConfig] = field(default_factory=list)
+
+
+@dataclass
+class OutputConfig:
+    root: str = "results"
+    plot: bool = True
+
+
+@dataclass
+class SimConfig:
+    experiment: str = "baseline"
+    seed: int = bounded(0, 2**32 - 1)
+    replications: int = bounded(1, 10_000)
+    replication: int = bounded(0, 10_000)
+    time: TimeConfig = field(default_factory=TimeConfig)
+    agents: AgentsConfig = field(default_factory=AgentsConfig)
+    central: CentralConfig = field(default_factory=CentralConfig)
+    local: LocalConfig = field(default_factory=LocalConfig)
+    firms: FirmsConfig = field(default_factory=FirmsConfig)
+    intellectuals: IntellectualsConfig = field(default_factory=IntellectualsConfig)
+    public: PublicConfig = field(default_factory=PublicConfig)
+    rival: RivalConfig = field(default_factory=RivalConfig)
+    third: ThirdConfig = field(default_factory=ThirdConfig)
+    talent: TalentConfig = field(default_factory=TalentConfig)
+    economy: EconomyConfig = field(default_factory=EconomyConfig)
+    timeline: TimelineConfig = field(default_factory=TimelineConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+
+def register() -> None:
+    """Register the schema so that ``conf/config.yaml`` can use it as its first default."""
+    ConfigStore.instance().store(name="sim_schema", node=SimConfig)
+
+
+def _check_ranges(schema: type, node: Any, prefix: str) -> None:
+    for f in dataclasses.fields(schema):
+        key = f"{prefix}{f.name}"
+        value = getattr(node, f.name)
+        if f.default_factory is not dataclasses.MISSING and dataclasses.is_dataclass(f.default_factory):
+            _check_ranges(f.default_factory, value, key + ".")
+            continue
+        lo, hi = f.metadata.get("range", (None, None))
+        if lo is None and hi is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{key}={value!r} is not a number: allowed range [{lo}, {hi}]")
+        if value != value or not (lo <= value <= hi):  # NaN fails too
+            raise ConfigError(f"{key}={value} is out of range: allowed [{lo}, {hi}]")
+
+
+def validate(cfg: DictConfig | SimConfig) -> SimConfig:
+    """Check every range and cross-field rule; return the typed config object.
+
+    Raises ConfigError with one line naming the key and what is allowed.
+    """
+    from sim.timeline import Quarter, validate_events
+
+    typed: SimConfig = OmegaConf.to_object(cfg) if isinstance(cfg, (DictConfig, ListConfig)) else cfg
+    _check_ranges(SimConfig, typed, "")
+    start = Quarter.parse(typed.time.start, key="time.start")
+    end = Quarter.parse(typed.time.end, key="time.end")
+    if end.index < start.index:
+        raise ConfigError(f"time.end={end} is before time.start={start}: time.end must be at or after time.start")
+    Quarter.parse(typed.rival.sanctions.start, key="rival.sanctions.start")
+    pr = typed.firms.profiles
+    total = pr.champion.share + pr.private.share + pr.startup.share + pr.foreign.share
+    if abs(total - 1.0) > 1e-6:
+        raise ConfigError(f"firms.profiles.*.share sum to {total:.4g}: they must sum to 1")
+    if typed.talent.in_china0 + typed.talent.in_rival0 > 1.0:
+        raise ConfigError("talent.in_china0 + talent.in_rival0 exceeds 1: the two initial shares must sum to at most 1")
+    if typed.public.network.degree % 2:
+        raise ConfigError(f"public.network.degree={typed.public.network.degree} is odd: allowed even integers in [2, 200]")
+    if typed.public.network.degree >= typed.agents.public.n:
+        raise ConfigError(
+            f"public.network.degree={typed.public.network.degree} must be below agents.public.n={typed.agents.public.n}"
+        )
+    validate_events(typed.timeline.events, start, end)
+    return typed
+
+
+def load_config(overrides: list[str] | None = None) -> SimConfig:
+    """Compose ``conf/config.yaml`` with Hydra-style overrides and validate it (for notebooks, tests, the app)."""
+    from hydra import compose, initialize_config_dir
+
+    register()
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=list(overrides or []))
+    return validate(cfg)

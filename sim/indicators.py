@@ -1,0 +1,76 @@
+"""Every indicator the model records, defined once: name, meaning, unit and how it is read off the agents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import SecuritizationModel
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    meaning: str
+    unit: str
+    measure: Callable[[SecuritizationModel], float]
+    is_share: bool = True
+
+
+def _weighted(values: np.ndarray, weights: np.ndarray) -> float:
+    total = weights.sum()
+    return float((values * weights).sum() / total) if total > 0 else 1.0
+
+
+def _industry(m: SecuritizationModel, attr: str) -> float:
+    """Capability-weighted mean over genuine Chinese AI firms: the industry's, not the average firm's, view."""
+    f = m.firms
+    mask = f.genuine & f.chinese
+    return _weighted(getattr(f, attr)[mask], f.capability[mask])
+
+
+def _washing_share(m: SecuritizationModel) -> float:
+    f = m.firms
+    labelled = int(((f.genuine | f.washing) & f.chinese).sum())
+    return float(f.washing.sum()) / labelled if labelled else 0.0
+
+
+CONSEQUENCES = ("talent_capital", "efficiency", "governance", "rivalry", "global_access")
+AUDIENCES = ("local", "firms", "intellectuals", "public")
+
+INDICATORS: dict[str, Indicator] = {
+    i.name: i
+    for i in [
+        Indicator("securitization_central", "central state's security framing of AI", "0-1", lambda m: m.central.securitization),
+        Indicator("securitization_rival", "rival state's security framing of China's AI", "0-1", lambda m: m.rival.securitization),
+        Indicator("adoption_local", "share of provinces echoing the centre's AI campaign", "share", lambda m: float(m.provinces.adopted.mean())),
+        Indicator("adoption_firms", "share of firms echoing the campaign", "share", lambda m: float(m.firms.adopted.mean())),
+        Indicator("adoption_intellectuals", "share of intellectuals echoing the campaign", "share", lambda m: float(m.intellectuals.adopted.mean())),
+        Indicator("adoption_public", "share of citizens echoing the campaign", "share", lambda m: float(m.public.adopted.mean())),
+        Indicator("local_policies", "local AI policies issued so far", "count", lambda m: float(m.provinces.policies.sum()), False),
+        Indicator("security_articles", "security-framed AI articles published this quarter", "count", lambda m: float(m.intellectuals.articles), False),
+        Indicator("ai_washing_share", "share of AI-labelled firms that relabelled non-AI business", "share", _washing_share),
+        Indicator("sanctioned_share", "share of Chinese firms on the rival's entity list", "share", lambda m: float(m.firms.sanctioned[m.firms.chinese].mean())),
+        Indicator("domestic_input_share", "domestic share of AI inputs (capability-weighted)", "share", lambda m: _industry(m, "domestic_share")),
+        Indicator("data_tolerance", "public tolerance of data use for AI", "0-1", lambda m: float(m.public.tolerance.mean())),
+        Indicator("capability_ratio", "China's AI capability relative to the rival's", "ratio", lambda m: m.capability_ratio, False),
+        Indicator("ai_economy", "core AI industry revenue", "RMB bn/year", lambda m: m.ai_economy, False),
+        Indicator("talent_capital", "(a) share of foreign AI talent and capital located in China", "share", lambda m: m.talent.foreign_share_in_china()),
+        Indicator("efficiency", "(b) input efficiency against the open-sourcing frontier", "0-1", lambda m: _industry(m, "efficiency")),
+        Indicator("governance", "(c) share of third countries endorsing China-led AI governance", "share", lambda m: m.third.china_share()),
+        Indicator("rivalry", "(d) joint securitization, sqrt(S_china * S_rival)", "0-1", lambda m: float(np.sqrt(m.central.securitization * m.rival.securitization))),
+        Indicator("global_access", "(e) Chinese AI firms' access to global markets and inputs", "0-1", lambda m: _industry(m, "access")),
+        Indicator("framing_local", "security framing of provinces' latest AI policies", "0-1", lambda m: float(m.provinces.framing.mean())),
+        Indicator("cooperation", "share of intellectuals keeping foreign collaborators", "share", lambda m: float(m.intellectuals.collaborating.mean())),
+        Indicator("threat_central", "central state's threat perception", "index", lambda m: m.central.threat, False),
+        Indicator("extraordinary_measures", "securitization times audience acceptance", "0-1", lambda m: m.central.measures),
+        Indicator("state_involvement", "state involvement in the AI industry", "0-1", lambda m: m.central.involvement),
+        Indicator("export_controls", "share of foreign AI inputs cut off by export controls", "share", lambda m: m.rival.export_controls),
+        Indicator("subsidy_pool", "central and local AI subsidies", "RMB bn/quarter", lambda m: m.subsidy_pool(), False),
+        Indicator("discontent", "mean public discontent", "0-1", lambda m: m.public.mean_discontent()),
+    ]
+}

@@ -1,0 +1,98 @@
+"""Writing results: tidy Parquet with provenance, written atomically into a run folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def git_commit() -> str:
+    """The commit of the code that ran, with ``-dirty`` when the tree had uncommitted changes."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT, capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("-dirty" if dirty else "")
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in ("sim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "hydra-core"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "unknown"
+    return versions
+
+
+def provenance(config_yaml: str, seed: int) -> dict[str, Any]:
+    """What reproduces a result: resolved config, seed, package versions, git commit. No timestamp, so it is deterministic."""
+    return {"config": config_yaml, "seed": seed, "versions": package_versions(), "git_commit": git_commit()}
+
+
+def write_parquet(frame: pd.DataFrame, path: Path, meta: dict[str, Any]) -> None:
+    """Write a table with provenance in its schema metadata, atomically (temporary name, then rename)."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"sim.provenance": json.dumps(meta, sort_keys=True).encode()})
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def read_provenance(path: Path) -> dict[str, Any]:
+    return json.loads(pq.read_schema(path).metadata[b"sim.provenance"])
+
+
+def write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def write_json(path: Path, data: Any) -> None:
+    write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+class RunFolder:
+    """``results/<experiment>/<YYYY-MM-DD_HH-MM-SS>/``, built under a hidden temporary name and renamed
+    into place only when complete, so a failed run leaves nothing behind."""
+
+    def __init__(self, root: Path, experiment: str) -> None:
+        self.parent = Path(root) / experiment
+        self.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=".incomplete-", dir=self.parent))
+
+    def __enter__(self) -> RunFolder:
+        return self
+
+    def path(self, name: str) -> Path:
+        return self.tmp / name
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return
+        stamp = datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+        final = self.parent / stamp
+        n = 1
+        while final.exists():
+            final = self.parent / f"{stamp}_{n}"
+            n += 1
+        self.tmp.chmod(0o755)
+        os.replace(self.tmp, final)
+        self.final = final

@@ -1,0 +1,58 @@
+"""Headline figures of a run: milestone values and the three-step plan's goals met or missed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from sim.config import SimConfig
+from sim.indicators import CONSEQUENCES
+
+MILESTONES = ("2020Q4", "2025Q4", "2030Q4")
+HEADLINE = (
+    "securitization_central",
+    "securitization_rival",
+    "adoption_local",
+    "adoption_firms",
+    "adoption_intellectuals",
+    "adoption_public",
+    "local_policies",
+    "capability_ratio",
+    "ai_economy",
+    *CONSEQUENCES,
+)
+
+
+def milestone_values(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Each indicator at each milestone quarter inside the run, and at the run's last quarter."""
+    wide = frame.pivot_table(index="quarter", columns="indicator", values="value", sort=False)
+    quarters = [q for q in MILESTONES if q in wide.index]
+    last = str(frame["quarter"].iloc[-1])
+    if last not in quarters:
+        quarters.append(last)
+    return {q: {k: float(v) for k, v in wide.loc[q].items()} for q in quarters}
+
+
+def plan_goals(values: dict[str, dict[str, float]], config: SimConfig) -> dict[str, Any]:
+    """The 2017 plan's three steps: industry targets and capability (catch up 2020, lead 2030), each met or missed."""
+    e = config.economy
+    goals: dict[str, Any] = {}
+    for quarter, target, capability_goal in (("2020Q4", e.target_2020, 1.0), ("2025Q4", e.target_2025, None), ("2030Q4", e.target_2030, 1.0)):
+        if quarter not in values:
+            continue
+        v = values[quarter]
+        goal = {"ai_economy": v["ai_economy"], "target": target, "industry_target_met": v["ai_economy"] >= target}
+        if capability_goal is not None:
+            goal["capability_ratio"] = v["capability_ratio"]
+            goal["capability_goal_met"] = v["capability_ratio"] >= capability_goal
+        goals[quarter] = goal
+    return goals
+
+
+def headline_table(values: dict[str, dict[str, float]]) -> str:
+    quarters = list(values)
+    lines = [f"{'indicator':<26}" + "".join(f"{q:>10}" for q in quarters)]
+    for name in HEADLINE:
+        lines.append(f"{name:<26}" + "".join(f"{values[q][name]:>10.3g}" for q in quarters))
+    return "\n".join(lines)

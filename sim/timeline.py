@@ -1,0 +1,109 @@
+"""Quarters and dated historical events.
+
+Events are inputs: each opens a window or delivers a shock to the agents it concerns
+(see docs/ODD.md, "Input data"). What the agents do with it is their own decision.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+
+# Each event kind, the parameters it takes and their allowed ranges.
+EVENT_KINDS: dict[str, dict[str, tuple[float, float]]] = {
+    "ai_salience": {"delta": (-1.0, 1.0)},
+    "policy_window": {"funding": (0.0, 1000.0)},
+    "rival_shock": {"delta": (-1.0, 1.0)},
+    "sanction_round": {"size": (0.0, 10.0)},
+    "export_control": {"scope": (0.0, 1.0)},
+    "national_team": {"size": (0.0, 10_000.0)},
+    "governance_initiative": {"reach": (0.0, 1.0)},
+    "data_breach": {"severity": (0.0, 1.0)},
+}
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A calendar quarter; ``index`` counts quarters since year 0."""
+
+    index: int
+
+    @classmethod
+    def parse(cls, text: str, key: str = "quarter") -> Quarter:
+        from sim.config import ConfigError
+
+        match = _QUARTER.match(str(text))
+        if not match:
+            raise ConfigError(f"{key}={text!r} is not a quarter: expected YYYYQn with n in 1-4, e.g. 2017Q3")
+        return cls(int(match.group(1)) * 4 + int(match.group(2)) - 1)
+
+    def __add__(self, steps: int) -> Quarter:
+        return Quarter(self.index + steps)
+
+    @property
+    def year(self) -> int:
+        return self.index // 4
+
+    @property
+    def number(self) -> int:
+        return self.index % 4 + 1
+
+    @property
+    def decimal(self) -> float:
+        """Mid-quarter as a decimal year, for plotting."""
+        return self.year + (self.number - 0.5) / 4
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+
+@dataclass(frozen=True)
+class Event:
+    quarter: Quarter
+    kind: str
+    name: str
+    params: dict[str, float]
+    source: str
+
+
+def validate_events(events: list[Any], start: Quarter, end: Quarter) -> list[Event]:
+    """Check each event's date, kind and parameters; return them as Event objects."""
+    from sim.config import ConfigError
+
+    checked = []
+    for i, raw in enumerate(events):
+        key = f"timeline.events[{i}]"
+        quarter = Quarter.parse(raw.date, key=f"{key}.date")
+        if not start <= quarter <= end:
+            raise ConfigError(f"{key}.date={quarter} lies outside the run {start}-{end}: events must fall inside time.start..time.end")
+        if raw.kind not in EVENT_KINDS:
+            raise ConfigError(f"{key}.kind={raw.kind!r} is unknown: allowed {sorted(EVENT_KINDS)}")
+        allowed = EVENT_KINDS[raw.kind]
+        for name, value in dict(raw.params).items():
+            if name not in allowed:
+                raise ConfigError(f"{key}.params.{name} is not a parameter of {raw.kind}: allowed {sorted(allowed)}")
+            lo, hi = allowed[name]
+            if not lo <= float(value) <= hi:
+                raise ConfigError(f"{key}.params.{name}={value} is out of range: allowed [{lo}, {hi}]")
+        missing = set(allowed) - set(dict(raw.params))
+        if missing:
+            raise ConfigError(f"{key} ({raw.kind}) lacks parameter(s) {sorted(missing)}")
+        checked.append(Event(quarter, raw.kind, raw.name, {k: float(v) for k, v in dict(raw.params).items()}, raw.source))
+    return checked
+
+
+class Timeline:
+    """The events of a run, looked up by step."""
+
+    def __init__(self, events: list[Event], start: Quarter):
+        self.events = sorted(events, key=lambda e: e.quarter)
+        self._by_step: dict[int, list[Event]] = defaultdict(list)
+        for event in self.events:
+            self._by_step[event.quarter.index - start.index].append(event)
+
+    def at(self, step: int) -> list[Event]:
+        return self._by_step.get(step, [])
