@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ def bounded(lo: float | None, hi: float | None) -> Any:
     return field(default=MISSING, metadata={"range": (lo, hi)})
 
 
-class Strategy(str, Enum):
+class Strategy(StrEnum):
     """How the central state turns threat perception into securitizing moves."""
 
     historical = "historical"
@@ -349,9 +349,7 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
     if typed.public.network.degree % 2:
         raise ConfigError(f"public.network.degree={typed.public.network.degree} is odd: allowed even integers in [2, 200]")
     if typed.public.network.degree >= typed.agents.public.n:
-        raise ConfigError(
-            f"public.network.degree={typed.public.network.degree} must be below agents.public.n={typed.agents.public.n}"
-        )
+        raise ConfigError(f"public.network.degree={typed.public.network.degree} must be below agents.public.n={typed.agents.public.n}")
     validate_events(typed.timeline.events, start, end)
     return typed
 

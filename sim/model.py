@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
 from mesa import DataCollector, Model
 
 from sim.agents import CentralState, Firms, Intellectuals, MobileTalent, Provinces, Public, RivalState, ThirdCountries
@@ -132,7 +131,11 @@ class SecuritizationModel(Model):
         self.public.step(s_c, central.propaganda, self.persuasion, self.rally, automation, self.salience)
         nationalism = s_c * float(self.public.adopted.mean())
         self.talent.step(
-            self.capability_ratio, self.config.firms.salary_premium, nationalism, central.involvement + self.sanction_risk, rival.visa_limits
+            self.capability_ratio,
+            self.config.firms.salary_premium,
+            nationalism,
+            central.involvement + self.sanction_risk,
+            rival.visa_limits,
         )
         self.third.step(central.p.outreach, self.capability_ratio, s_c, rival.pressure)
         self.capability_ratio = self.firms.china_capability / rival.capability

@@ -50,8 +50,17 @@ def mark_events(ax: plt.Axes, events: list[Event], label: bool) -> None:
     for i, event in enumerate(events, start=1):
         ax.axvline(event.quarter.decimal, color="0.6", lw=0.6, ls=":")
         if label:
-            ax.text(event.quarter.decimal, 1.01 + 0.04 * (i % 2), str(i), fontsize=6, color="0.3",
-                    transform=ax.get_xaxis_transform(), ha="center", va="bottom", clip_on=False)
+            ax.text(
+                event.quarter.decimal,
+                1.01 + 0.04 * (i % 2),
+                str(i),
+                fontsize=6,
+                color="0.3",
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                clip_on=False,
+            )
 
 
 def event_key(events: list[Event]) -> str:

@@ -38,7 +38,11 @@ def plan_goals(values: dict[str, dict[str, float]], config: SimConfig) -> dict[s
     """The 2017 plan's three steps: industry targets and capability (catch up 2020, lead 2030), each met or missed."""
     e = config.economy
     goals: dict[str, Any] = {}
-    for quarter, target, capability_goal in (("2020Q4", e.target_2020, 1.0), ("2025Q4", e.target_2025, None), ("2030Q4", e.target_2030, 1.0)):
+    for quarter, target, capability_goal in (
+        ("2020Q4", e.target_2020, 1.0),
+        ("2025Q4", e.target_2025, None),
+        ("2030Q4", e.target_2030, 1.0),
+    ):
         if quarter not in values:
             continue
         v = values[quarter]

@@ -71,15 +71,17 @@ class Event:
 
 
 def validate_events(events: list[Any], start: Quarter, end: Quarter) -> list[Event]:
-    """Check each event's date, kind and parameters; return them as Event objects."""
+    """Check each event's date, kind and parameters; return those inside the run as Event objects.
+
+    Events dated outside time.start..time.end are valid but do not happen in this run, so that a
+    shorter run (say to 2020Q4) can use the historical timeline as it is.
+    """
     from sim.config import ConfigError
 
     checked = []
     for i, raw in enumerate(events):
         key = f"timeline.events[{i}]"
         quarter = Quarter.parse(raw.date, key=f"{key}.date")
-        if not start <= quarter <= end:
-            raise ConfigError(f"{key}.date={quarter} lies outside the run {start}-{end}: events must fall inside time.start..time.end")
         if raw.kind not in EVENT_KINDS:
             raise ConfigError(f"{key}.kind={raw.kind!r} is unknown: allowed {sorted(EVENT_KINDS)}")
         allowed = EVENT_KINDS[raw.kind]
@@ -92,7 +94,8 @@ def validate_events(events: list[Any], start: Quarter, end: Quarter) -> list[Eve
         missing = set(allowed) - set(dict(raw.params))
         if missing:
             raise ConfigError(f"{key} ({raw.kind}) lacks parameter(s) {sorted(missing)}")
-        checked.append(Event(quarter, raw.kind, raw.name, {k: float(v) for k, v in dict(raw.params).items()}, raw.source))
+        if start <= quarter <= end:
+            checked.append(Event(quarter, raw.kind, raw.name, {k: float(v) for k, v in dict(raw.params).items()}, raw.source))
     return checked
 
 

@@ -45,9 +45,9 @@ def open_domestic_share(price: float, elasticity: float) -> float:
 class Firms(Population):
     """Each firm decides its state ties, input sourcing, AI relabelling and whether to echo the campaign.
 
-    - Ties: best response tau* = B / (B + C) to the subsidy share of the market (B, doubled for
-      national-team members, zero for foreign-invested firms) against the cost of ties, raised by the
-      perceived sanction risk on its global sales (C); designated firms cannot go below the state's
+    - Ties: best response tau* = B / (B + C). B is the subsidy share of the market times the firm's
+      structural political access, doubled for national-team members, zero for foreign-invested
+      firms; C is the cost of ties, raised by the perceived sanction risk on its global sales; designated firms cannot go below the state's
       involvement (military-civil fusion).
     - Sourcing: CES (Armington) cost-minimizing domestic share given the domestic substitutes' price,
       inflated for foreign inputs by supply risk and, for tied firms, by the self-reliance directive;
@@ -73,8 +73,11 @@ class Firms(Population):
         self.ties = np.clip(pick("ties0") * rng.lognormal(0.0, 0.3, n), 0.0, 1.0)
         self.export = np.clip(pick("export") * rng.lognormal(0.0, 0.3, n), 0.0, 1.0)
         self.chinese = self.kind != FirmKind.FOREIGN
+        # structural access to state channels (SOE links, party ties): a firm's starting ties relative to the average Chinese firm
+        self.political_access = self.ties / max(float(self.ties[self.chinese].mean()), 1e-12) if self.chinese.any() else np.ones(n)
         self.national_team = np.zeros(n, dtype=bool)
         self.sanctioned = np.zeros(n, dtype=bool)
+        self.tie_rank_at_listing = np.full(n, np.nan)  # percentile of the firm's ties among candidates when listed
         self.washing = np.zeros(n, dtype=bool)
         self.washing_cost = rng.lognormal(np.log(p.washing_cost_median), p.washing_cost_sigma, n)
         self.domestic_price = 1.0 + p.domestic_premium0
@@ -107,7 +110,7 @@ class Firms(Population):
     # --- decisions -------------------------------------------------------------------------
     def choose_ties(self, subsidy_rate: float, involvement: float, risk: np.ndarray) -> None:
         p = self.p
-        benefit = subsidy_rate * (1.0 + self.national_team) * self.chinese
+        benefit = subsidy_rate * self.political_access * (1.0 + self.national_team) * self.chinese
         cost = p.tie_cost * (1.0 + p.sanction_fear * risk * self.export)
         best = benefit / (benefit + cost)
         best = np.maximum(best, involvement * self.national_team)
@@ -153,6 +156,8 @@ class Firms(Population):
         score = np.exp(tie_weight * self.ties) * relative**capability_weight * candidates
         prob = np.minimum(1.0, expected_share * n_candidates * score / score.sum())
         listed = self.rng.random(self.n) < prob
+        cand_ties = np.sort(self.ties[candidates])
+        self.tie_rank_at_listing[listed] = np.searchsorted(cand_ties, self.ties[listed], side="right") / n_candidates
         self.sanctioned |= listed
         return int(listed.sum())
 
@@ -192,19 +197,24 @@ class Firms(Population):
         self.allocate_subsidies(pool)
         self.grow(ctx.capability_ratio, ctx.data_factor(), ctx.talent.china_talent_factor())
         self.earn(severity, ctx.third.restriction_share(), cut, ctx.config.economy.revenue_scale, ctx.config.economy.global_demand)
-        kind_mean = lambda x: (np.bincount(self.kind, weights=x, minlength=4) / np.maximum(np.bincount(self.kind, minlength=4), 1))[self.kind]  # noqa: E731
         self.belief = update_beliefs(
-            self.belief, self.belief0, kind_mean(self.belief), ctx.central.securitization, ctx.persuasion, ctx.rally, p.audience
+            self.belief, self.belief0, self.mean_by_kind(self.belief), ctx.central.securitization, ctx.persuasion, ctx.rally, p.audience
         )
         labelled = self.labelled
         self.adopted = decide_adoption(
             self.belief,
             incentive=salience * labelled + self.ties - self.export * risk,
-            peer_adoption=kind_mean(self.adopted.astype(float)),
+            peer_adoption=self.mean_by_kind(self.adopted.astype(float)),
             authority=ctx.central.securitization * self.ties,
             threshold=self.threshold,
             p=p.audience,
         )
+
+    def mean_by_kind(self, values: np.ndarray) -> np.ndarray:
+        """Each firm's peer value: the mean over firms of its own type."""
+        sums = np.bincount(self.kind, weights=values, minlength=len(FirmKind))
+        counts = np.maximum(np.bincount(self.kind, minlength=len(FirmKind)), 1)
+        return (sums / counts)[self.kind]
 
     def record_listings(self, listed: int) -> None:
         candidates = max(int(self.chinese.sum()), 1)

@@ -48,7 +48,9 @@ class Intellectuals(Population):
         x = self.cumulative_articles
         return 1.0 + self.p.persuasion_gain * x / (x + self.p.persuasion_half)
 
-    def step(self, securitization: float, rival_securitization: float, measures: float, salience: float, persuasion: float, rally: float) -> None:
+    def step(
+        self, securitization: float, rival_securitization: float, measures: float, salience: float, persuasion: float, rally: float
+    ) -> None:
         p = self.p
         self.belief = update_beliefs(self.belief, self.belief0, self.belief.mean(), securitization, persuasion, rally, p.audience)
         self.adopted = decide_adoption(

@@ -49,7 +49,7 @@ class RivalState(Agent):
         m = self.model
         talent = m.talent.rival_talent_factor()
         growth = self.p.capability_growth * (1.0 + self.p.mobilization_gain * self.securitization)
-        self.capability *= 1.0 + growth * talent ** m.config.firms.talent_weight
+        self.capability *= 1.0 + growth * talent**m.config.firms.talent_weight
 
     def control_exports(self) -> None:
         """Enforcement rises toward the rule's scope, widened by the rival's own securitization."""

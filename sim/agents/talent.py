@@ -43,7 +43,9 @@ class MobileTalent(Population):
         self.is_capital = rng.random(n) < p.capital_share
         self.chinese_origin = (rng.random(n) < p.chinese_origin) & ~self.is_capital
         u = rng.random(n)
-        self.location = np.where(u < p.in_china0, Location.CHINA, np.where(u < p.in_china0 + p.in_rival0, Location.RIVAL, Location.THIRD)).astype(np.int8)
+        self.location = np.where(
+            u < p.in_china0, Location.CHINA, np.where(u < p.in_china0 + p.in_rival0, Location.RIVAL, Location.THIRD)
+        ).astype(np.int8)
         self.initial_in_china = max(int((self.location == Location.CHINA).sum()), 1)
         self.initial_in_rival = max(int((self.location == Location.RIVAL).sum()), 1)
         self.create_members()
@@ -54,7 +56,10 @@ class MobileTalent(Population):
         chinese = self.chinese_origin[movers]
         utility = np.empty((movers.size, 3))
         utility[:, Location.CHINA] = (
-            p.beta_salary * 2.0 * capability_ratio / (1.0 + capability_ratio) * (1.0 + premium) + p.beta_openness * (1.0 - nationalism) - p.beta_risk * political_risk + p.home_bias * chinese
+            p.beta_salary * 2.0 * capability_ratio / (1.0 + capability_ratio) * (1.0 + premium)
+            + p.beta_openness * (1.0 - nationalism)
+            - p.beta_risk * political_risk
+            + p.home_bias * chinese
         )
         utility[:, Location.RIVAL] = p.beta_salary + p.beta_openness - p.beta_visa * visa_limits * chinese
         utility[:, Location.THIRD] = p.beta_salary * p.third_opportunity + p.beta_openness

@@ -1,0 +1,74 @@
+"""The command line: `python -m sim` writes a complete run folder; bad input fails cleanly with one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.io import read_provenance
+
+REPO = Path(__file__).resolve().parent.parent
+SMALL = ["agents.public.n=300", "agents.firms.n=100", "agents.intellectuals.n=50", "agents.talent.n=100", "public.network.degree=4"]
+
+
+def run_cli(tmp_path: Path, *overrides: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    return subprocess.run(
+        [sys.executable, "-m", "sim", f"output.root={tmp_path / 'results'}", *overrides],
+        cwd=REPO, capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+
+
+def test_baseline_writes_a_complete_run_folder(tmp_path):
+    result = run_cli(tmp_path, *SMALL)
+    assert result.returncode == 0, result.stderr
+    folders = list((tmp_path / "results" / "baseline").iterdir())
+    assert len(folders) == 1
+    folder = folders[0]
+    assert {p.name for p in folder.iterdir()} == {"timeseries.parquet", "summary.json", "config.yaml", "overview.png"}
+    frame = pd.read_parquet(folder / "timeseries.parquet")
+    assert list(frame.columns) == ["run", "seed", "step", "quarter", "indicator", "value"]
+    summary = json.loads((folder / "summary.json").read_text())
+    assert {"milestones", "plan_goals", "git_commit", "versions", "config", "seed"} <= set(summary)
+    assert set(summary["milestones"]) == {"2020Q4", "2025Q4", "2030Q4"}
+    assert read_provenance(folder / "timeseries.parquet")["seed"] == summary["seed"]
+    assert str(folder) in result.stdout and "talent_capital" in result.stdout
+
+
+def test_experiment_name_names_the_folder(tmp_path):
+    result = run_cli(tmp_path, *SMALL, "+experiment=baseline", "time.end=2012Q4", "output.plot=false")
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "results" / "baseline").iterdir())) == 1
+
+
+BAD = [
+    ("rival.sanctions.severity=1.5", "rival.sanctions.severity"),
+    ("agents.public.n=-5", "agents.public.n"),
+    ("agents.firms.n=0", "agents.firms.n"),
+    ("central.outreach=-0.1", "central.outreach"),
+    ("central.strategy=bold", "strategy"),
+    ("time.end=2008Q4", "time.end"),
+    ("time.start=2009Q5", "time.start"),
+    ("rival.sanctions.start=2020-01", "rival.sanctions.start"),
+    ("seed=abc", "seed"),
+    ("central.nonexistent=1", "nonexistent"),
+    ("+experiment=nonexistent", "experiment"),
+    ("public.network.degree=5", "public.network.degree"),
+    ("firms.profiles.champion.share=0.5", "firms.profiles"),
+]
+
+
+@pytest.mark.parametrize(("override", "key"), BAD)
+def test_bad_input_fails_before_running_and_leaves_nothing(tmp_path, override, key):
+    result = run_cli(tmp_path, override)
+    assert result.returncode != 0
+    assert key in result.stderr
+    assert "Traceback" not in result.stderr
+    root = tmp_path / "results"
+    assert not root.exists() or not any(p for p in root.rglob("*") if p.is_file())
