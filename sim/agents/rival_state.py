@@ -52,13 +52,14 @@ class RivalState(Agent):
         self.capability *= 1.0 + growth * talent**m.config.firms.talent_weight
 
     def control_exports(self) -> None:
-        """Enforcement rises toward the rule's scope, widened by the rival's own securitization."""
+        """Enforcement: the rival enforces the rules' scope (widened of its own accord once its securitization
+        passes the threshold) as strongly as it securitizes."""
         s = self.p.sanctions
         if not self.sanctions_active:
             target = 0.0
         else:
             own = max(0.0, self.securitization - s.threshold) / (1.0 - s.threshold) if s.threshold < 1 else 0.0
-            target = self.p.export_controls.strength * max(self.scope, own)
+            target = self.p.export_controls.strength * self.securitization * max(self.scope, own)
         self.export_controls += self.p.export_controls.speed * (target - self.export_controls)
 
     def sanction(self) -> None:
