@@ -278,15 +278,35 @@ class TimelineConfig:
     events: list[EventConfig] = field(default_factory=list)
 
 
+class Analysis(StrEnum):
+    """What a job does: one run (also each job of a sweep), or a global sensitivity analysis."""
+
+    run = "run"
+    sensitivity = "sensitivity"
+
+
+@dataclass
+class SensitivityConfig:
+    trajectories: int = bounded(2, 1000)
+    levels: int = bounded(2, 20)
+    sobol_samples: int = bounded(2, 100_000)
+    top: int = bounded(1, 200)
+    spread: float = bounded(0.01, 0.99)
+    quarter: str = MISSING
+    n_jobs: int = bounded(-1, 512)
+
+
 @dataclass
 class OutputConfig:
     root: str = "results"
+    dir: str | None = None
     plot: bool = True
 
 
 @dataclass
 class SimConfig:
     experiment: str = "baseline"
+    analysis: Analysis = Analysis.run
     seed: int = bounded(0, 2**32 - 1)
     replications: int = bounded(1, 10_000)
     replication: int = bounded(0, 10_000)
@@ -303,6 +323,7 @@ class SimConfig:
     economy: EconomyConfig = field(default_factory=EconomyConfig)
     timeline: TimelineConfig = field(default_factory=TimelineConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    sensitivity: SensitivityConfig = field(default_factory=SensitivityConfig)
 
 
 def register() -> None:

@@ -42,6 +42,13 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def result_config_yaml(cfg: Any) -> str:
+    """The resolved config that determines results: everything but where they are written (``output``) and Hydra's own node."""
+    from omegaconf import OmegaConf
+
+    return OmegaConf.to_yaml({k: v for k, v in cfg.items() if k not in ("output", "hydra")}, resolve=True)
+
+
 def provenance(config_yaml: str, seed: int) -> dict[str, Any]:
     """What reproduces a result: resolved config, seed, package versions, git commit. No timestamp, so it is deterministic."""
     return {"config": config_yaml, "seed": seed, "versions": package_versions(), "git_commit": git_commit()}

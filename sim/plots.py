@@ -101,3 +101,134 @@ def overview(frame: pd.DataFrame, events: list[Event], path: Path) -> None:
             fig.text(0.01, 0.005, textwrap.fill("Events: " + event_key(events), 190), fontsize=6, color="0.3", va="bottom")
         fig.savefig(path)
         plt.close(fig)
+
+
+# --- sweeps ---------------------------------------------------------------------------------------
+SWEEP_PANELS = {**MOBILIZATION, **CONSEQUENCES, "capability_ratio": "capability China / rival", "ai_economy": "AI industry (RMB bn/year)"}
+ADOPTION = ["adoption_local", "adoption_firms", "adoption_intellectuals", "adoption_public"]
+
+
+def _levels(values: pd.Series) -> list:
+    """Sweep levels in order: numbers ascending; categories in the order they first appear."""
+    unique = list(dict.fromkeys(values))
+    return sorted(unique) if all(isinstance(v, (int, float)) for v in unique) else unique
+
+
+def _band_panel(ax: plt.Axes, summary: pd.DataFrame, indicator: str, x_key: str, line_key: str | None) -> None:
+    data = summary[summary["indicator"] == indicator]
+    xs = _levels(data[x_key])
+    positions = {v: i for i, v in enumerate(xs)}
+    groups = [(None, data)] if line_key is None else [(lv, data[data[line_key] == lv]) for lv in _levels(data[line_key])]
+    for level, group in groups:
+        group = group.sort_values(x_key, key=lambda s: s.map(positions))
+        x = group[x_key].map(positions)
+        label = None if level is None else f"{line_key}={level}"
+        (line,) = ax.plot(x, group["mean"], marker="o", ms=3, lw=1.2, label=label)
+        ax.fill_between(x, group["ci_low"], group["ci_high"], color=line.get_color(), alpha=0.2)
+    ax.set_xticks(range(len(xs)), [str(v) for v in xs], rotation=30 if not isinstance(xs[0], (int, float)) else 0)
+    ax.set_title(SWEEP_PANELS.get(indicator, indicator), fontsize=8, loc="left")
+    ax.set_xlabel(x_key, fontsize=7)
+
+
+def sweep_figures(summary: pd.DataFrame, keys: list[str], out: Path) -> list[Path]:
+    """Indicators against the swept parameters with 95% bands, heatmaps for 2-D sweeps, and the trade-off."""
+    quarter = summary["quarter"].iloc[0]
+    x_key, line_key = keys[0], (keys[1] if len(keys) > 1 else None)
+    panels = [name for name in SWEEP_PANELS if name in set(summary["indicator"])]
+    written = []
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(3, 5, figsize=(15, 8.5))
+        for ax, indicator in zip(axes.flat, panels, strict=False):
+            _band_panel(ax, summary, indicator, x_key, line_key)
+        for ax in list(axes.flat)[len(panels) :]:
+            ax.remove()
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        if handles:
+            fig.legend(handles, labels, loc="lower right", ncol=1, fontsize=8)
+        fig.suptitle(f"Indicators at {quarter}: mean and 95% confidence band across replications", fontsize=11)
+        fig.tight_layout(rect=(0, 0, 1, 0.96))
+        fig.savefig(out / "indicators.png")
+        plt.close(fig)
+        written.append(out / "indicators.png")
+        present = set(summary["indicator"])
+        if line_key is not None:
+            written.append(_heatmaps(summary, x_key, line_key, quarter, out / "heatmaps.png"))
+        if present >= {*ADOPTION, *CONSEQUENCES}:
+            written.append(_tradeoff(summary, keys, quarter, out / "tradeoff.png"))
+    return written
+
+
+def _heatmaps(summary: pd.DataFrame, x_key: str, y_key: str, quarter: str, path: Path) -> Path:
+    names = [n for n in ["securitization_central", "adoption_public", *CONSEQUENCES] if n in set(summary["indicator"])]
+    fig, axes = plt.subplots(2, 4, figsize=(15, 7))
+    for ax, indicator in zip(axes.flat, names, strict=False):
+        data = summary[summary["indicator"] == indicator]
+        grid = data.pivot_table(index=y_key, columns=x_key, values="mean", sort=False)
+        grid = grid.loc[_levels(data[y_key]), _levels(data[x_key])]
+        image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
+        ax.set_xticks(range(grid.shape[1]), [str(v) for v in grid.columns], fontsize=7, rotation=30)
+        ax.set_yticks(range(grid.shape[0]), [str(v) for v in grid.index], fontsize=7)
+        ax.set_xlabel(x_key, fontsize=7)
+        ax.set_ylabel(y_key, fontsize=7)
+        ax.set_title(SWEEP_PANELS.get(indicator, indicator), fontsize=8, loc="left")
+        ax.grid(False)
+        fig.colorbar(image, ax=ax, shrink=0.8)
+    for ax in list(axes.flat)[len(names) :]:
+        ax.remove()
+    fig.suptitle(f"Mean at {quarter} over the sweep grid", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def _tradeoff(summary: pd.DataFrame, keys: list[str], quarter: str, path: Path) -> Path:
+    """Mobilization (mean adoption of the four audiences) against each consequence, one point per sweep point."""
+    points = summary[summary["indicator"].isin(ADOPTION)].groupby(keys, sort=False)["mean"].mean().rename("mobilization")
+    fig, axes = plt.subplots(1, 5, figsize=(16, 3.8), sharex=True)
+    colour_key = keys[0]
+    levels = _levels(summary[colour_key])
+    cmap = plt.get_cmap("viridis", max(len(levels), 2))
+    for ax, indicator in zip(axes, CONSEQUENCES, strict=True):
+        data = summary[summary["indicator"] == indicator].set_index(keys).join(points)
+        for i, level in enumerate(levels):
+            sel = data[data.index.get_level_values(colour_key) == level] if len(keys) > 1 else data.loc[[level]]
+            ax.errorbar(
+                sel["mobilization"], sel["mean"], yerr=[sel["mean"] - sel["ci_low"], sel["ci_high"] - sel["mean"]],
+                fmt="o", ms=4, color=cmap(i), label=f"{colour_key}={level}", elinewidth=0.8,
+            )  # fmt: skip
+        ax.set_title(CONSEQUENCES[indicator], fontsize=8, loc="left")
+        ax.set_xlabel("mobilization (mean adoption)")
+    axes[0].set_ylabel("consequence indicator (0-1)")
+    axes[-1].legend(fontsize=6, loc="best")
+    fig.suptitle(f"Trade-off at {quarter}: mobilization against the five consequences (95% intervals)", fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def attribution_figure(table: pd.DataFrame, path: Path) -> Path:
+    """Securitization's paired contribution to each audience's mobilization and to each consequence."""
+    names = {k: v for k, v in {**{k: MOBILIZATION[k] for k in ADOPTION}, **CONSEQUENCES}.items() if k in set(table["indicator"])}
+    data = table.set_index("indicator").loc[list(names)]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        y = range(len(data))
+        colours = ["tab:blue" if k in ADOPTION else "tab:red" for k in data.index]
+        ax.barh(
+            y,
+            data["difference"],
+            xerr=[data["difference"] - data["ci_low"], data["ci_high"] - data["difference"]],
+            color=colours,
+            alpha=0.8,
+        )
+        ax.set_yticks(list(y), [names[k] for k in data.index])
+        ax.axvline(0, color="k", lw=0.8)
+        ax.invert_yaxis()
+        ax.set_xlabel(f"historical minus never-securitizing centre at {data['quarter'].iloc[0]} (95% CI, paired)")
+        ax.set_title("What securitization adds: audiences' mobilization (blue) and the consequences (red)", fontsize=9, loc="left")
+        fig.tight_layout()
+        fig.savefig(path)
+        plt.close(fig)
+    return path
