@@ -89,9 +89,6 @@ class RunFolder:
     def __enter__(self) -> RunFolder:
         return self
 
-    def path(self, name: str) -> Path:
-        return self.tmp / name
-
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)

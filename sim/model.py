@@ -29,6 +29,7 @@ class SecuritizationModel(Model):
     def __init__(self, config: SimConfig | None = None, rng: int | np.random.Generator | None = None) -> None:
         config = config or load_config()
         super().__init__(rng=config.seed if rng is None else rng)
+        self.stream_root = int(self.rng.integers(2**63))
         self.config = config
         self.start = Quarter.parse(config.time.start, key="time.start")
         self.end = Quarter.parse(config.time.end, key="time.end")
@@ -54,6 +55,10 @@ class SecuritizationModel(Model):
         self.ai_economy = float(self.firms.revenue.sum())
 
         self.datacollector = DataCollector(model_reporters={name: ind.measure for name, ind in INDICATORS.items()})
+
+    def stream(self, key: int) -> np.random.Generator:
+        """Random stream ``key`` for the current quarter: the same numbers in every run of this seed and replication."""
+        return np.random.default_rng(np.random.SeedSequence([self.stream_root, key, self.steps]))
 
     # --- shared conditions the agents perceive --------------------------------------------------
     @property
@@ -91,7 +96,7 @@ class SecuritizationModel(Model):
             case "ai_salience":
                 self.salience = min(1.0, max(0.0, self.salience + p["delta"]))
             case "policy_window":
-                self.central.open_policy_window(p["funding"])
+                self.central.open_policy_window(p["funding"], targets=p["targets"] > 0)
                 self.provinces.open_policy_window()
             case "rival_shock":
                 self.rival.shock += p["delta"]

@@ -26,8 +26,8 @@ import yaml
 
 from sim.config import CONF_DIR, SimConfig
 
-GROUPS = ("agents", "central", "local", "firms", "intellectuals", "public", "rival", "third", "talent", "economy")
-RUN_KEYS = ("seed", "time.start", "time.end")
+# Top-level entries of conf/config.yaml that are not model parameters: bookkeeping, output, Hydra itself.
+NOT_PARAMETERS = ("defaults", "experiment", "replications", "replication", "output", "hydra")
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"
 
 _LINE = re.compile(r"^(?P<indent> *)(?P<key>\w+):[ \t]*(?P<value>[^#]*?)[ \t]*(?:#[ \t]*(?P<comment>.*?))?[ \t]*$")
@@ -58,6 +58,7 @@ class Table:
 
 
 def _number(value: float | None, infinite: str) -> str:
+    """A bound as the conf comments write it: integers with thousands separators."""
     if value is None:
         return infinite
     return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
@@ -88,20 +89,34 @@ def schema_range(key: str) -> str | None:
 
 
 def parse_row(key: str, default: str, comment: str) -> Row:
-    """Split ``meaning [unit]; range [lo, hi]; source`` (each part optional) and attach the schema's range."""
-    first, *rest = (part.strip() for part in comment.split(";"))
-    unit = _UNIT.match(first)
-    meaning, unit_text = (unit["meaning"], unit["unit"]) if unit else (first, "")
-    range_match = next((m for m in map(_RANGE.match, rest) if m), None)
-    sources = [part for part in rest if not _RANGE.match(part)]
+    """Split ``meaning [unit]; range [lo, hi]; source`` (each part optional) and attach the schema's range.
+
+    The meaning runs up to the first part ending in ``[unit]`` before the range (it may itself contain
+    semicolons); without a unit it is the first part.
+    """
+    parts = [part.strip() for part in comment.split(";")]
+    at_range = next((i for i, part in enumerate(parts) if i and _RANGE.match(part)), len(parts))
+    at_unit = next((i for i, part in enumerate(parts[:at_range]) if _UNIT.match(part)), None)
+    end = 0 if at_unit is None else at_unit
+    unit = _UNIT.match(parts[end])
+    meaning = "; ".join([*parts[:end], unit["meaning"] if unit else parts[end]])
+    range_match = _RANGE.match(parts[at_range]) if at_range < len(parts) else None
+    sources = [part for i, part in enumerate(parts) if i > end and i != at_range]
     bounds = schema_range(key) or (range_match["bounds"] if range_match else None)
     qualifier = range_match["qualifier"].lstrip(", ") if range_match else ""
     range_text = ", ".join(filter(None, [bounds, qualifier]))
-    return Row(key, default, meaning, unit_text, range_text, "; ".join(sources))
+    return Row(key, default, meaning, unit["unit"] if unit else "", range_text, "; ".join(sources))
 
 
-def read_group(path: Path, prefix: str) -> Table:
-    """Every leaf of one YAML file, inline dicts expanded to one row per inner key with the line's comment."""
+def groups() -> list[str]:
+    """The config groups conf/config.yaml composes with their ``default`` option, in its order, so that a
+    new group is documented (or the test fails) without editing this module."""
+    return re.findall(r"^\s*-\s*(\w+):\s*default\s*$", (CONF_DIR / "config.yaml").read_text(encoding="utf-8"), re.MULTILINE)
+
+
+def read_group(path: Path, prefix: str, skip: tuple[str, ...] = ()) -> Table:
+    """Every leaf of one YAML file except those under the top-level entries ``skip``, inline dicts expanded
+    to one row per inner key with the line's comment."""
     lines = path.read_text(encoding="utf-8").splitlines()
     caption = " ".join(line.lstrip("#").strip() for line in takewhile(lambda line: line.startswith("#"), lines))
     table = Table(f"`{prefix}`" if prefix else "run", caption)
@@ -117,6 +132,9 @@ def read_group(path: Path, prefix: str) -> Table:
         value, comment = match["value"], match["comment"] or ""
         if not value:
             parents.append((indent, match["key"]))
+        if key.split(".")[0] in skip:
+            continue
+        if not value:
             if comment:
                 table.notes.append(f"`{key}`: {comment}")
         elif value.startswith("{"):
@@ -129,10 +147,10 @@ def read_group(path: Path, prefix: str) -> Table:
 def tables() -> list[Table]:
     """The run settings of conf/config.yaml, then one table per group; an undocumented meaning points to
     the first key of the same schema field that documents it (the audience rules share one schema)."""
-    run = read_group(CONF_DIR / "config.yaml", "")
-    run.rows = [row for row in run.rows if row.key in RUN_KEYS]
-    run.notes = []
-    result = [run, *(read_group(CONF_DIR / group / "default.yaml", group) for group in GROUPS)]
+    result = [
+        read_group(CONF_DIR / "config.yaml", "", skip=NOT_PARAMETERS),
+        *(read_group(CONF_DIR / group / "default.yaml", group) for group in groups()),
+    ]
     documented: dict[tuple[type, str], str] = {}
     for table in result:
         for i, row in enumerate(table.rows):
@@ -144,10 +162,10 @@ def tables() -> list[Table]:
     return result
 
 
-def render(groups: list[Table]) -> str:
+def render(sections: list[Table]) -> str:
     """Markdown: a heading, caption, table and notes per group."""
     out: list[str] = []
-    for table in groups:
+    for table in sections:
         out += [f"### {table.title}", "", table.caption, ""]
         out += ["| key | default | meaning | unit | range | source or rationale |", "|---|---|---|---|---|---|"]
         for row in table.rows:

@@ -22,8 +22,8 @@ from omegaconf import DictConfig, OmegaConf
 from scipy import stats
 
 from sim.io import provenance, result_config_yaml, write_parquet, write_text
+from sim.summary import MILESTONES
 
-MILESTONES = ("2020Q4", "2025Q4", "2030Q4")
 PLAN_FILE = ".sweep-plan.json"
 
 

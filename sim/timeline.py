@@ -16,7 +16,7 @@ _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 # Each event kind, the parameters it takes and their allowed ranges.
 EVENT_KINDS: dict[str, dict[str, tuple[float, float]]] = {
     "ai_salience": {"delta": (-1.0, 1.0)},
-    "policy_window": {"funding": (0.0, 1000.0)},
+    "policy_window": {"funding": (0.0, 1000.0), "targets": (0.0, 1.0)},
     "rival_shock": {"delta": (-1.0, 1.0)},
     "sanction_round": {"size": (0.0, 10.0)},
     "export_control": {"scope": (0.0, 1.0)},

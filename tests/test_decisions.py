@@ -73,7 +73,7 @@ def test_policy_window_moves_framing_more_than_routine_speech(small_model):
     window = twin(routine)
     for c in (routine, window):
         c.desired, c.securitization = 0.8, 0.1
-    window.open_policy_window(funding=0.0)
+    window.open_policy_window(funding=0.0, targets=False)
     routine.securitizing_move()
     window.securitizing_move()
     assert window.securitization > routine.securitization > 0.1

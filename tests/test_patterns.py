@@ -1,7 +1,10 @@
 """Patterns 1-7 of MODEL.md on the default baseline, over 5 replications (independent streams).
 
-Each test reads only indicators and agent states that emerge from the agents' decisions; no
-pattern is imposed in code. Where a pattern is checked per replication it must hold in every one.
+Each test reads only indicators and agent states that emerge from the agents' decisions; no result
+is written into the code. Two patterns follow closely from a decision rule, and the tests say so:
+pattern 3 from the provinces' framing compromise, pattern 6 from the rival's targeting of state ties
+(plus the correlation of ties with capability). Where a pattern is checked per replication it must
+hold in every one.
 """
 
 from __future__ import annotations

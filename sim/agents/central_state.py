@@ -31,14 +31,13 @@ class CentralState(Agent):
         self.involvement = p.involvement_base
         self.targets_set = False
         self.window_open = False
-        self.initial_outcomes: dict[str, float] | None = None
+        self.best_outcomes: dict[str, float] = {}
 
-    def open_policy_window(self, funding: float) -> None:
-        """A plan document: funds the AI campaign and lets the centre restate its framing at once."""
+    def open_policy_window(self, funding: float, targets: bool) -> None:
+        """A plan document: funds the AI campaign, may set industry targets, and lets the centre restate its framing at once."""
         self.window_open = True
         self.economic_budget += funding
-        if funding > 0:
-            self.targets_set = True
+        self.targets_set = self.targets_set or targets
 
     def perceive_threat(self) -> float:
         m = self.model
@@ -70,11 +69,11 @@ class CentralState(Agent):
         return self.framing_for(self.threat)
 
     def observed_cost(self) -> float:
-        """Mean loss, since the run began, in the consequences the centre can observe."""
+        """Mean loss in the consequences the centre can observe, against the best it has seen of each."""
         outcomes = self.model.observable_outcomes()
-        if self.initial_outcomes is None:
-            self.initial_outcomes = outcomes
-        losses = [max(0.0, self.initial_outcomes[k] - v) for k, v in outcomes.items()]
+        best = self.best_outcomes or outcomes
+        self.best_outcomes = {k: max(best[k], v) for k, v in outcomes.items()}
+        losses = [self.best_outcomes[k] - v for k, v in outcomes.items()]
         return sum(losses) / len(losses)
 
     def securitizing_move(self) -> None:

@@ -58,6 +58,7 @@ class Firms(Population):
       (after audits) exceeds its relabelling cost.
     """
 
+    stream_key = 2
     member_class = Firm
 
     def __init__(self, model, n: int, p: FirmsConfig) -> None:
@@ -68,10 +69,10 @@ class Firms(Population):
         shares = np.array([pr.share for pr in profiles])
         self.kind = rng.choice(len(FirmKind), size=n, p=shares / shares.sum())
         pick = lambda attr: np.array([getattr(pr, attr) for pr in profiles])[self.kind]  # noqa: E731
-        self.capability = pick("capability0") * rng.lognormal(0.0, 0.6, n)
+        self.capability = pick("capability0") * rng.lognormal(0.0, p.capability_sigma, n)
         self.genuine = rng.random(n) < pick("genuine")
-        self.ties = np.clip(pick("ties0") * rng.lognormal(0.0, 0.3, n), 0.0, 1.0)
-        self.export = np.clip(pick("export") * rng.lognormal(0.0, 0.3, n), 0.0, 1.0)
+        self.ties = np.clip(pick("ties0") * rng.lognormal(0.0, p.profile_sigma, n), 0.0, 1.0)
+        self.export = np.clip(pick("export") * rng.lognormal(0.0, p.profile_sigma, n), 0.0, 1.0)
         self.chinese = self.kind != FirmKind.FOREIGN
         # structural access to state channels (SOE links, party ties): a firm's starting ties relative to the average Chinese firm
         self.political_access = self.ties / max(float(self.ties[self.chinese].mean()), 1e-12) if self.chinese.any() else np.ones(n)
@@ -110,7 +111,7 @@ class Firms(Population):
     # --- decisions -------------------------------------------------------------------------
     def choose_ties(self, subsidy_rate: float, involvement: float, risk: np.ndarray) -> None:
         p = self.p
-        benefit = subsidy_rate * self.political_access * (1.0 + self.national_team) * self.chinese
+        benefit = subsidy_rate * self.political_access * (1.0 + p.national_team_benefit * self.national_team) * self.chinese
         cost = p.tie_cost * (1.0 + p.sanction_fear * risk * self.export)
         best = benefit / (benefit + cost)
         best = np.maximum(best, involvement * self.national_team)
@@ -118,7 +119,7 @@ class Firms(Population):
 
     def choose_sourcing(self, export_controls: float, severity: float, directive: float, risk: np.ndarray) -> np.ndarray:
         p = self.p
-        supply_risk = np.minimum(1.0, export_controls + risk)
+        supply_risk = np.minimum(1.0, export_controls * self.chinese + risk)
         relative_price = self.domestic_price / ((1.0 + p.risk_weight * supply_risk) * (1.0 + p.directive_weight * directive * self.ties))
         best = 1.0 / (1.0 + relative_price**p.trade_elasticity)
         cut = np.maximum(export_controls * self.chinese, self.sanctioned * severity)

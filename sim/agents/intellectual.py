@@ -27,6 +27,7 @@ class Intellectuals(Population):
     while their affinity for it exceeds threshold + risk * (S_china + S_rival) / 2.
     """
 
+    stream_key = 3
     member_class = Intellectual
 
     def __init__(self, model, n: int, p: IntellectualsConfig) -> None:
@@ -37,7 +38,7 @@ class Intellectuals(Population):
         self.belief = self.belief0.copy()
         self.threshold = initial_thresholds(rng, n, p.audience)
         self.adopted = np.zeros(n, dtype=bool)
-        self.productivity = rng.gamma(2.0, p.productivity / 2.0, n)
+        self.productivity = rng.gamma(p.productivity_shape, p.productivity / p.productivity_shape, n)
         self.affinity = rng.random(n)
         self.collaborating = self.affinity > p.collaboration_threshold
         self.articles = 0

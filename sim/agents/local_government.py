@@ -33,16 +33,17 @@ class Provinces(Population):
     career * (f - S_c)^2 + econ_stake * f^2, so f = career * S_c / (career + econ_stake).
     """
 
+    stream_key = 1
     member_class = LocalGovernment
 
     def __init__(self, model, n: int, p: LocalConfig) -> None:
         super().__init__(model, n)
         self.p = p
         rng = self.rng
-        self.capacity = rng.lognormal(0.0, 0.5, n)
+        self.capacity = rng.lognormal(0.0, p.capacity_sigma, n)
         self.capacity /= self.capacity.mean()
         self.career = rng.exponential(p.career_mean, n)
-        self.econ_stake = rng.lognormal(np.log(p.econ_stake_mean), 0.5, n)
+        self.econ_stake = rng.lognormal(np.log(p.econ_stake_mean), p.econ_stake_sigma, n)
         self.belief0 = initial_beliefs(rng, n, p.audience)
         self.belief = self.belief0.copy()
         self.threshold = initial_thresholds(rng, n, p.audience)
@@ -59,7 +60,7 @@ class Provinces(Population):
 
     def issue_policies(self, step: int, securitization: float, funding: float, salience: float) -> None:
         p = self.p
-        recent = np.mean(step - self.last_policy <= 4)
+        recent = np.mean(step - self.last_policy <= p.imitation_window)
         rate = (
             p.p_econ * self.capacity * salience
             + p.p_central * self.window_signal * (1.0 + self.career * securitization)

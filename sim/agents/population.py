@@ -6,7 +6,7 @@ still a Mesa agent whose state reads and writes its own entry through properties
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from mesa import Agent, Model
@@ -37,14 +37,27 @@ class PopulationMember(Agent):
 
 
 class Population:
-    """Owns the state arrays of one agent type and creates its Mesa agents."""
+    """Owns the state arrays of one agent type and creates its Mesa agents.
+
+    Its random draws come from its own stream, re-derived every quarter from (root, stream_key, step)
+    (see :meth:`sim.model.SecuritizationModel.stream`): runs that differ in one lever draw the same
+    numbers in the same quarter, whatever they drew before (common random numbers).
+    """
 
     member_class: type[PopulationMember] = PopulationMember
+    stream_key: ClassVar[int]
 
     def __init__(self, model: Model, n: int) -> None:
         self.model = model
         self.n = n
-        self.rng: np.random.Generator = model.rng
+        self._rng_step = -1
+
+    @property
+    def rng(self) -> np.random.Generator:
+        if self._rng_step != self.model.steps:
+            self._rng = self.model.stream(self.stream_key)
+            self._rng_step = self.model.steps
+        return self._rng
 
     def create_members(self) -> None:
         self.members = [self.member_class(self.model, self, i) for i in range(self.n)]

@@ -40,11 +40,12 @@ class Public(Population):
     """Citizens update beliefs from neighbours and state media, decide whether to echo the campaign,
     and set their tolerance of data use; AI-driven job displacement breeds discontent.
 
-    Tolerance moves toward tolerance0 + tolerance_belief * (belief - mean initial belief)
+    Tolerance moves toward tolerance0 + tolerance_belief * (belief - configured initial mean belief)
     - tolerance_discontent * discontent (the article, section 4: the public shows more tolerance of
     data use "for the sake of national security"); a data breach cuts it by its severity.
     """
 
+    stream_key = 4
     member_class = Citizen
 
     def __init__(self, model, n: int, p: PublicConfig) -> None:
@@ -56,7 +57,7 @@ class Public(Population):
         self.inv_degree = np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0)
         a = p.exposure_mean * p.exposure_concentration
         self.exposure = rng.beta(a, p.exposure_concentration - a, n)
-        self.job_risk = rng.beta(2.0, 5.0, n)
+        self.job_risk = rng.beta(p.job_risk_mean * p.job_risk_concentration, (1 - p.job_risk_mean) * p.job_risk_concentration, n)
         self.belief0 = initial_beliefs(rng, n, p.audience)
         self.belief = self.belief0.copy()
         self.threshold = initial_thresholds(rng, n, p.audience)

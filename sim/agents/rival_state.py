@@ -16,6 +16,8 @@ class RivalState(Agent):
     ties and high capability), export-control enforcement, visa limits and pressure on third countries.
     """
 
+    STREAM = 7  # its own random stream (see Population)
+
     def __init__(self, model, p: RivalConfig, capability: float) -> None:
         super().__init__(model)
         self.p = p
@@ -49,13 +51,13 @@ class RivalState(Agent):
         m = self.model
         talent = m.talent.rival_talent_factor()
         growth = self.p.capability_growth * (1.0 + self.p.mobilization_gain * self.securitization)
-        self.capability *= 1.0 + growth * talent**m.config.firms.talent_weight
+        self.capability *= 1.0 + growth * talent**self.p.talent_weight
 
     def control_exports(self) -> None:
         """Enforcement: the rival enforces the rules' scope (widened of its own accord once its securitization
         passes the threshold) as strongly as it securitizes."""
         s = self.p.sanctions
-        if not self.sanctions_active:
+        if self.model.quarter_index < self.model.sanctions_start:
             target = 0.0
         else:
             own = max(0.0, self.securitization - s.threshold) / (1.0 - s.threshold) if s.threshold < 1 else 0.0
@@ -70,7 +72,7 @@ class RivalState(Agent):
             self.pending_rounds = 0.0
             return
         excess = max(0.0, self.securitization - s.threshold)
-        if self.model.rng.random() < s.endogenous_rate * excess:
+        if self.model.stream(self.STREAM).random() < s.endogenous_rate * excess:
             self.pending_rounds += 1.0
         if self.pending_rounds > 0:
             self.listed_this_step = self.model.firms.list_entities(

@@ -34,6 +34,7 @@ class MobileTalent(Population):
     A share ``reconsider`` of units chooses each quarter (Gumbel noise: multinomial logit).
     """
 
+    stream_key = 5
     member_class = MobileUnit
 
     def __init__(self, model, n: int, p: TalentConfig) -> None:

@@ -27,13 +27,14 @@ class ThirdCountry(PopulationMember):
 class ThirdCountries(Population):
     """Logit choice among endorsing China-led governance, the rival's, or neither.
 
-    U_china = visibility * (b_pg * outreach * ratio + b_trade * trade) - b_threat * S_china - b_pressure * pressure * alignment
+    U_china = visibility * (b_pg * outreach * min(ratio, 1) + b_trade * trade) - b_threat * S_china - b_pressure * pressure * alignment
     U_rival = b_rival * alignment
     U_none = 0
     Countries reconsider with probability ``reconsider`` a quarter, and all within a governance
     initiative's reach. Those endorsing the rival restrict Chinese firms in proportion to their state ties.
     """
 
+    stream_key = 6
     member_class = ThirdCountry
 
     def __init__(self, model, n: int, p: ThirdConfig) -> None:
