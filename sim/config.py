@@ -268,9 +268,9 @@ class EconomyConfig:
     capability_ratio0: float = bounded(0.01, 10)
     revenue_scale: float = bounded(0, 1e6)
     global_demand: float = bounded(0, 10)
-    target_2020: float = bounded(0, 1e6)
-    target_2025: float = bounded(0, 1e6)
-    target_2030: float = bounded(0, 1e6)
+    target_2020: float = bounded(0.001, 1e6)
+    target_2025: float = bounded(0.001, 1e6)
+    target_2030: float = bounded(0.001, 1e6)
 
 
 @dataclass

@@ -35,7 +35,7 @@ class SecuritizationModel(Model):
         self.end = Quarter.parse(config.time.end, key="time.end")
         self.n_steps = self.end.index - self.start.index + 1
         self.timeline = Timeline(validate_events(config.timeline.events, self.start, self.end), self.start)
-        self.sanctions_start = Quarter.parse(config.rival.sanctions.start).index
+        self.sanctions_start = Quarter.parse(config.rival.sanctions.start, key="rival.sanctions.start").index
         self.quarter_index = self.start.index
         self.salience = config.economy.salience0
         self.rally = 0.0
