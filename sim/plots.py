@@ -232,3 +232,8 @@ def attribution_figure(table: pd.DataFrame, path: Path) -> Path:
         fig.savefig(path)
         plt.close(fig)
     return path
+
+
+def use_style() -> None:
+    """Apply the house style to every later figure (notebooks call this once)."""
+    plt.rcParams.update(STYLE)

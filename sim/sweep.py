@@ -179,3 +179,24 @@ class SweepCallback(Callback):
         print(f"\nsweep results: {sweep_dir}")
         for path in written:
             print(f"  {path.name}")
+
+
+def run_sweep(experiment: str, overrides: list[str] | None = None, root: str | Path = "results") -> Path:
+    """Run ``python -m sim +experiment=<experiment>`` (a Hydra sweep) in a subprocess and return its folder.
+
+    For notebooks and scripts: the sweep runs exactly as from the command line, progress included.
+    """
+    import subprocess
+
+    root = Path(root).resolve()
+    before = set((root / experiment).glob("*")) if (root / experiment).exists() else set()
+    command = [sys.executable, "-m", "sim", f"+experiment={experiment}", f"output.root={root}", *(overrides or [])]
+    subprocess.run(command, check=True, cwd=Path(__file__).resolve().parent.parent)
+    (folder,) = set((root / experiment).glob("*")) - before
+    return folder
+
+
+def latest(experiment: str, root: str | Path = "results") -> Path | None:
+    """The newest finished sweep or run folder of an experiment, or None."""
+    folders = sorted(p for p in Path(root, experiment).glob("*") if (p / "sweep.parquet").exists() or (p / "timeseries.parquet").exists())
+    return folders[-1] if folders else None
