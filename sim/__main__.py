@@ -2,22 +2,72 @@
 
 A single run writes ``results/<experiment>/<timestamp>/``. In a sweep (Hydra multirun) each job
 writes into its own job folder ``results/<experiment>/<timestamp>/runs/<n>/``, and
-:class:`sim.sweep.SweepCallback` gathers them when the sweep ends.
+:class:`sim.sweep.SweepCallback` gathers them when the sweep ends; ``resume=<folder>`` completes an
+interrupted sweep, running only the runs not finished there.
+
+Bad input stops before anything runs, with one line naming the key and what is allowed, exit code 2
+and nothing written (``HYDRA_FULL_ERROR=1`` shows Hydra's own report and traceback instead).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import hydra
+import yaml
 from hydra.core.hydra_config import HydraConfig
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import MissingConfigException
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.config import Analysis, ConfigError, register, validate
+from sim.config import CONF_DIR, Analysis, ConfigError, load_config, register, validate
 
 register()
+
+
+def one_line(error: BaseException) -> str:
+    """Hydra's and OmegaConf's multi-line reports, cut to what names the key and what is allowed."""
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        return f"{mark.name}, line {mark.line + 1}: malformed YAML ({error.context or ''} {error.problem or ''})".replace("( ", "(")
+    first = str(error).strip().splitlines()[0].strip() if str(error).strip() else type(error).__name__
+    if isinstance(error, MissingConfigException) and "experiment/" in first:
+        options = sorted(p.stem for p in (CONF_DIR / "experiment").glob("*.yaml"))
+        return f"{first.removeprefix('In ' + repr('config') + ': ')}: allowed experiments {options}"
+    cause = error.__cause__
+    if cause is not None and str(cause).strip():
+        return f"{first.rstrip('.')}: {str(cause).strip().splitlines()[0]}"
+    return first
+
+
+def check_writable(root: Path) -> None:
+    """Probe the nearest existing folder of ``output.root`` (access flags are no guide when running as root)."""
+    existing = root.resolve()
+    while not existing.exists():
+        existing = existing.parent
+    try:
+        tempfile.TemporaryDirectory(dir=existing).cleanup()
+    except OSError as error:
+        raise ConfigError(f"output.root={root} is not writable ({error.strerror}): choose a folder you can write to") from error
+
+
+def preflight(argv: list[str]) -> None:
+    """Compose and validate the config for every value a command-line sweep takes, before Hydra starts."""
+    parsed = OverridesParser.create().parse_overrides([a for a in argv if not a.startswith("-")])
+    fixed = [
+        o.input_line
+        for o in parsed
+        if not o.is_sweep_override() and (not o.key_or_group.startswith("hydra") or o.key_or_group == "hydra.searchpath")
+    ]
+    sweeps = [o for o in parsed if o.is_sweep_override()]
+    variants = [fixed] + [[*fixed, f"{o.get_key_element()}={v}"] for o in sweeps for v in o.sweep_string_iterator()]
+    for overrides in variants:
+        config = load_config(overrides)
+    check_writable(Path(config.output.root))
 
 
 @hydra.main(config_path="../conf", config_name="config", version_base="1.3")
@@ -37,13 +87,27 @@ def main(cfg: DictConfig) -> None:
             run_sensitivity(config, folder.tmp)
         print(f"\nresults: {folder.final}")
         return
-    from sim.output import save_run
+    from sim.output import finished_run, save_run
 
+    if job_dir is not None and finished_run(job_dir, cfg):
+        print(f"resume: run {job_dir.name} already finished, kept")
+        return
     folder, table = save_run(config, cfg, Path(config.output.root), job_dir)
     if job_dir is None:
         print(table)
         print(f"\nresults: {folder}")
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    if os.environ.get("HYDRA_FULL_ERROR") != "1":
+        try:
+            preflight(sys.argv[1:])
+        except ConfigError as error:
+            sys.exit(f"error: {error}")
+        except Exception as error:  # Hydra's and OmegaConf's composition errors
+            sys.exit(f"error: {one_line(error)}")
     main()
+
+
+if __name__ == "__main__":
+    cli()

@@ -285,6 +285,8 @@ class EventConfig:
 @dataclass
 class TimelineConfig:
     name: str = MISSING
+    start: str = MISSING
+    end: str = MISSING
     events: list[EventConfig] = field(default_factory=list)
 
 
@@ -317,6 +319,7 @@ class OutputConfig:
 class SimConfig:
     experiment: str = "baseline"
     analysis: Analysis = Analysis.run
+    resume: str | None = None
     seed: int = bounded(0, 2**32 - 1)
     replications: int = bounded(1, 10_000)
     replication: int = bounded(0, 10_000)
@@ -337,8 +340,11 @@ class SimConfig:
 
 
 def register() -> None:
-    """Register the schema so that ``conf/config.yaml`` can use it as its first default."""
+    """Register the schema so that ``conf/config.yaml`` can use it as its first default, and the
+    ``if_set`` resolver that lets ``resume=<folder>`` replace the new sweep folder."""
     ConfigStore.instance().store(name="sim_schema", node=SimConfig)
+    if not OmegaConf.has_resolver("if_set"):
+        OmegaConf.register_new_resolver("if_set", lambda value, fallback: value if value else fallback)
 
 
 def _check_ranges(schema: type, node: Any, prefix: str) -> None:
@@ -364,7 +370,13 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
     """
     from sim.timeline import Quarter, validate_events
 
-    typed: SimConfig = OmegaConf.to_object(cfg) if isinstance(cfg, (DictConfig, ListConfig)) else cfg
+    if isinstance(cfg, (DictConfig, ListConfig)):
+        missing = sorted(OmegaConf.missing_keys(cfg))
+        if missing:
+            raise ConfigError(f"{', '.join(missing)}: missing (an empty or incomplete config file?); every key needs a value")
+        typed: SimConfig = OmegaConf.to_object(cfg)
+    else:
+        typed = cfg
     _check_ranges(SimConfig, typed, "")
     start = Quarter.parse(typed.time.start, key="time.start")
     end = Quarter.parse(typed.time.end, key="time.end")
@@ -381,7 +393,9 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
         raise ConfigError(f"public.network.degree={typed.public.network.degree} is odd: allowed even integers in [2, 200]")
     if typed.public.network.degree >= typed.agents.public.n:
         raise ConfigError(f"public.network.degree={typed.public.network.degree} must be below agents.public.n={typed.agents.public.n}")
-    validate_events(typed.timeline.events, start, end)
+    tl = typed.timeline
+    span = (Quarter.parse(tl.start, key="timeline.start"), Quarter.parse(tl.end, key="timeline.end"))
+    validate_events(tl.events, start, end, span)
     return typed
 
 

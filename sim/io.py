@@ -43,10 +43,11 @@ def package_versions() -> dict[str, str]:
 
 
 def result_config_yaml(cfg: Any) -> str:
-    """The resolved config that determines results: everything but where they are written (``output``) and Hydra's own node."""
+    """The resolved config that determines results: everything but where they are written (``output``,
+    ``resume``) and Hydra's own node."""
     from omegaconf import OmegaConf
 
-    return OmegaConf.to_yaml({k: v for k, v in cfg.items() if k not in ("output", "hydra")}, resolve=True)
+    return OmegaConf.to_yaml({k: v for k, v in cfg.items() if k not in ("output", "hydra", "resume")}, resolve=True)
 
 
 def provenance(config_yaml: str, seed: int) -> dict[str, Any]:
@@ -64,7 +65,9 @@ def write_parquet(frame: pd.DataFrame, path: Path, meta: dict[str, Any]) -> None
 
 
 def read_provenance(path: Path) -> dict[str, Any]:
-    return json.loads(pq.read_schema(path).metadata[b"sim.provenance"])
+    """The provenance stored with a table, or {} for a table written by other means."""
+    stored = (pq.read_schema(path).metadata or {}).get(b"sim.provenance")
+    return json.loads(stored) if stored else {}
 
 
 def write_text(path: Path, text: str) -> None:

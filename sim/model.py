@@ -49,7 +49,9 @@ class SecuritizationModel(Model):
         self.public = Public(self, n.public.n, config.public)
         self.talent = MobileTalent(self, n.talent.n, config.talent)
         self.third = ThirdCountries(self, n.third.n, config.third)
-        self.rival = RivalState(self, config.rival, capability=self.firms.china_capability / config.economy.capability_ratio0)
+        # the rival's capability sets the scale; a floor keeps it positive in a world with no Chinese AI firm
+        rival_capability = max(self.firms.china_capability, 1e-9) / config.economy.capability_ratio0
+        self.rival = RivalState(self, config.rival, capability=rival_capability)
         self.capability_ratio = config.economy.capability_ratio0
         self.firms.earn(0.0, 0.0, 0.0, config.economy.revenue_scale, config.economy.global_demand)
         self.ai_economy = float(self.firms.revenue.sum())

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from sim.config import SimConfig
-from sim.io import RunFolder, provenance, result_config_yaml, write_json, write_parquet, write_text
+from sim.config import ConfigError, SimConfig
+from sim.io import RunFolder, provenance, read_provenance, result_config_yaml, write_json, write_parquet, write_text
 from sim.model import SecuritizationModel
 from sim.plots import overview
 from sim.run import simulate
@@ -28,6 +28,17 @@ def save_run(config: SimConfig, cfg: DictConfig, root: Path, job_dir: Path | Non
     with RunFolder(root, config.experiment) as folder:
         values = write_run(config, config_yaml, meta, model, frame, folder.tmp)
     return folder.final, headline_table(values)
+
+
+def finished_run(job_dir: Path, cfg: DictConfig) -> bool:
+    """Whether ``job_dir`` already holds this run, finished (its time series is written last) with the same config."""
+    series = job_dir / "timeseries.parquet"
+    if not series.exists():
+        return False
+    stored = read_provenance(series).get("config")
+    if stored != result_config_yaml(cfg):
+        raise ConfigError(f"resume: {job_dir} holds a run with another config; resume only the same sweep")
+    return True
 
 
 def write_run(config: SimConfig, config_yaml: str, meta: dict, model: SecuritizationModel, frame: pd.DataFrame, out: Path) -> dict:

@@ -49,7 +49,7 @@ def planned_runs(hydra_cfg: DictConfig) -> int:
 
 
 def gather(sweep_dir: Path, keys: list[str]) -> pd.DataFrame:
-    """Every finished run's tidy series, with its swept parameter values and replication as columns."""
+    """Every finished run's tidy series, with its swept parameter values and replication as columns, in job order."""
     frames = []
     for run_dir in sorted((sweep_dir / "runs").iterdir(), key=lambda p: int(p.name)):
         series = run_dir / "timeseries.parquet"
@@ -65,7 +65,7 @@ def gather(sweep_dir: Path, keys: list[str]) -> pd.DataFrame:
         raise FileNotFoundError(f"no finished runs under {sweep_dir / 'runs'}")
     frame = pd.concat(frames, ignore_index=True)
     ordered = [*keys, "replication", "seed", "step", "quarter", "indicator", "value"]
-    return frame[ordered].sort_values([*keys, "replication", "step", "indicator"], kind="stable").reset_index(drop=True)
+    return frame[ordered]  # in job order, which is the sweep's own order of levels
 
 
 def confidence(values: pd.Series) -> pd.Series:

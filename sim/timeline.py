@@ -70,11 +70,12 @@ class Event:
     source: str
 
 
-def validate_events(events: list[Any], start: Quarter, end: Quarter) -> list[Event]:
+def validate_events(events: list[Any], start: Quarter, end: Quarter, span: tuple[Quarter, Quarter] | None = None) -> list[Event]:
     """Check each event's date, kind and parameters; return those inside the run as Event objects.
 
-    Events dated outside time.start..time.end are valid but do not happen in this run, so that a
-    shorter run (say to 2020Q4) can use the historical timeline as it is.
+    An event must lie inside its timeline's declared span (timeline.start..timeline.end): a date
+    outside it is a typo. Events inside the span but outside time.start..time.end are valid and
+    simply do not happen in this run, so a shorter run (say to 2020Q4) can use the timeline as it is.
     """
     from sim.config import ConfigError
 
@@ -82,6 +83,10 @@ def validate_events(events: list[Any], start: Quarter, end: Quarter) -> list[Eve
     for i, raw in enumerate(events):
         key = f"timeline.events[{i}]"
         quarter = Quarter.parse(raw.date, key=f"{key}.date")
+        if span is not None and not span[0] <= quarter <= span[1]:
+            raise ConfigError(
+                f"{key}.date={quarter} lies outside the timeline's span {span[0]}-{span[1]}: allowed dates in timeline.start..timeline.end"
+            )
         if raw.kind not in EVENT_KINDS:
             raise ConfigError(f"{key}.kind={raw.kind!r} is unknown: allowed {sorted(EVENT_KINDS)}")
         allowed = EVENT_KINDS[raw.kind]
