@@ -227,7 +227,7 @@ def attribution_figure(table: pd.DataFrame, path: Path) -> Path:
         ax.axvline(0, color="k", lw=0.8)
         ax.invert_yaxis()
         ax.set_xlabel(f"historical minus never-securitizing centre at {data['quarter'].iloc[0]} (95% CI, paired)")
-        ax.set_title("What securitization adds: audiences' mobilization (blue) and the consequences (red)", fontsize=9, loc="left")
+        ax.set_title("What securitization adds: mobilization (blue), consequences (red)", fontsize=9, loc="left")
         fig.tight_layout()
         fig.savefig(path)
         plt.close(fig)
