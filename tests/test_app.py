@@ -1,0 +1,190 @@
+"""The teaching app (sim/app.py): the model behind it, and the real page in headless Chromium.
+
+The browser test starts ``solara run sim.app`` on a free port of 127.0.0.1 with ``--production``,
+moves a slider, resets, presses Step and checks that the quarter and a chart change, and that a
+second visitor gets a model of their own. It is skipped only where Chromium (Debian's package,
+/usr/bin/chromium) or the app extra is missing and ``CI`` is not set; under CI it always runs.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+# Slider order in the page: Mesa's two (play and render interval), then the app's controls.
+SLIDER = {"play": 0, "render": 1, "severity": 2, "mirror": 3, "outreach": 4, "salary_premium": 5, "public_n": 6, "seed": 7}
+STATUS = re.compile(r"(Start|End) of (\d{4}Q[1-4]) · step (\d+) of (\d+)")
+
+
+def _require(module: str):
+    """Import a module of the app extra; outside CI, skip when it is not installed."""
+    if IN_CI:
+        return importlib.import_module(module)
+    return pytest.importorskip(module, reason=f"{module} is not installed (pip install -e '.[app]')")
+
+
+# --- the model behind the page (no browser) -----------------------------------------------------
+def test_classroom_model_is_the_cli_run_and_stops_at_the_end():
+    _require("solara")
+    import numpy as np
+
+    from sim.app import ClassroomModel, overrides, status_markdown
+    from sim.config import load_config
+    from sim.run import build_model
+
+    params = {"strategy": "restrained", "severity": 0.15000000000000002, "mirror": 0.1, "public_n": 600, "seed": 3}
+    app_model = ClassroomModel(**params)
+    cli_model = build_model(load_config(overrides(**params)))
+    assert app_model.config.rival.sanctions.severity == 0.15
+    assert "step 0 of" in status_markdown(app_model)
+    for _ in range(app_model.n_steps + 5):  # Step with a render interval may ask for more quarters than there are
+        app_model.step()
+    cli_model.run()
+    app_frame = app_model.datacollector.get_model_vars_dataframe()
+    cli_frame = cli_model.datacollector.get_model_vars_dataframe()
+    np.testing.assert_array_equal(app_frame.to_numpy(), cli_frame.to_numpy())
+    assert app_model.steps == app_model.n_steps and not app_model.running
+    text = status_markdown(app_model)
+    assert f"End of {app_model.end} · step {app_model.n_steps} of {app_model.n_steps}" in text
+    assert all(html.escape(e.name, quote=False) in text for e in app_model.timeline.events)
+
+
+# --- the page in a browser ---------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_up(url: str, server: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"solara run exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"the app did not answer at {url} within {timeout} s:\n{log.read_text()}")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)  # its own process group (start_new_session): only what we started
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
+
+
+def _status(page) -> re.Match:
+    text = page.locator(".sim-status").inner_text()
+    match = STATUS.search(text)
+    assert match, f"no quarter in the status panel: {text[:300]!r}"
+    return match
+
+
+def _wait_for_step(page, step: int) -> None:
+    page.wait_for_function(
+        "n => (document.querySelector('.sim-status')?.innerText || '').includes('step ' + n + ' of')", arg=step, timeout=20_000
+    )
+
+
+def test_page_steps_and_redraws_in_headless_chromium(tmp_path):
+    if not CHROMIUM.exists() and not IN_CI:
+        pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium); CI installs it and runs this test")
+    _require("solara")
+    sync_api = _require("playwright.sync_api")
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log = tmp_path / "solara.log"
+    command = [sys.executable, "-m", "solara", "run", "sim.app", "--host", "127.0.0.1", "--port", str(port), "--production"]
+    command.append("--no-check-version")
+    with log.open("w") as out:
+        server = subprocess.Popen(command, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_until_up(url, server, log)
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1300})
+                failed: list[str] = []
+                page.on("requestfailed", lambda r: failed.append(r.url))
+                page.goto(url)
+                page.get_by_role("button", name="Step").wait_for(timeout=30_000)
+                page.locator(".sim-status").wait_for(timeout=30_000)
+                chart = page.locator(".sim-chart-mobilization img")
+                chart.wait_for(timeout=30_000)
+                start = _status(page)
+                assert (start.group(1), start.group(3)) == ("Start", "0")
+                assert "sanction severity 0.6" in page.locator(".sim-status").inner_text()
+                before = chart.screenshot()
+
+                # a slider: sanctions 0.6 -> 0.7, applied on Reset
+                slider = page.get_by_role("slider").nth(SLIDER["severity"])
+                slider.focus()
+                slider.press("ArrowRight")
+                slider.press("ArrowRight")
+                page.get_by_role("button", name="Reset").click()
+                page.wait_for_function(
+                    "() => (document.querySelector('.sim-status')?.innerText || '').includes('sanction severity 0.7')", timeout=20_000
+                )
+
+                for step in range(1, 6):
+                    page.get_by_role("button", name="Step").click()
+                    _wait_for_step(page, step)
+                end = _status(page)
+                assert end.group(1) == "End" and int(end.group(3)) == 5
+                assert end.group(2) != start.group(2), "the displayed quarter did not advance"
+                assert end.group(2) == "2010Q1"
+                page.wait_for_timeout(500)  # the chart image follows the status text
+                after = chart.screenshot()
+                assert after != before, "the mobilization chart did not change"
+                assert not failed, f"requests failed (offline assets missing?): {failed}"
+
+                screenshot = page.screenshot(full_page=True)
+                (tmp_path / "app.png").write_bytes(screenshot)
+                if os.environ.get("SIM_SCREENSHOT_DIR"):
+                    target = Path(os.environ["SIM_SCREENSHOT_DIR"])
+                    target.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(tmp_path / "app.png", target / "app.png")
+
+                # a second visitor (own browser context, own session) starts a model of their own
+                other = browser.new_context().new_page()
+                other.goto(url)
+                other.locator(".sim-status").wait_for(timeout=30_000)
+                assert _status(other).group(3) == "0", "a second visitor shares the first visitor's model"
+                assert _status(page).group(3) == "5"
+            finally:
+                browser.close()
+    finally:
+        _stop(server)
