@@ -2,7 +2,7 @@
 
 Start it (after ``pip install -e '.[app]'``), from any directory, bound to this machine only::
 
-    solara run sim.app --host 127.0.0.1 --port 8765 --production --no-check-version
+    python -m sim.app            # = solara run sim.app --host 127.0.0.1 --port 8765 --production --no-check-version
 
 then open http://127.0.0.1:8765. ``--host 127.0.0.1`` keeps it on this machine (Solara's own default is
 ``localhost``, or ``$HOST``); pass ``--host 0.0.0.0`` only to serve a classroom network on purpose.
@@ -379,3 +379,33 @@ def Page():
 
 
 page = Page
+
+
+def serve_command(argv: list[str] | None = None) -> list[str]:
+    """The ``solara run`` command for ``python -m sim.app [--host H] [--port P]``: offline, on 127.0.0.1 unless told otherwise."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m sim.app", description="Serve the teaching demo.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "sim.app",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--production",
+        "--no-check-version",
+    ]
+
+
+if __name__ == "__main__":
+    import subprocess
+
+    subprocess.run(serve_command(), check=False)

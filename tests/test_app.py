@@ -188,3 +188,11 @@ def test_page_steps_and_redraws_in_headless_chromium(tmp_path):
                 browser.close()
     finally:
         _stop(server)
+
+
+def test_the_app_binds_this_machine_only_unless_told_otherwise():
+    from sim.app import serve_command
+
+    command = serve_command([])
+    assert command[command.index("--host") + 1] == "127.0.0.1" and "--production" in command
+    assert serve_command(["--host", "0.0.0.0"])[command.index("--host") + 1] == "0.0.0.0"
