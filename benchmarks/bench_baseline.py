@@ -1,30 +1,32 @@
-"""Benchmark the default baseline: model steps alone, and the whole `python -m sim` process.
+"""(i) The default baseline run: model construction and the 88 model steps alone, and the whole `python -m sim` process.
 
-    python benchmarks/bench_baseline.py [--repeat 5] [--json benchmarks/results.json]
+    python benchmarks/bench_baseline.py [--repeat 5] [--json PATH]
 
-Prints a short table and writes JSON (median, min, max seconds). Timing lives here, not in tests.
+The model is timed in this process (imports and config composition excluded); the process is
+``python -m sim output.root=<tmp>`` end to end (interpreter start, imports, Hydra, run, files, figure).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sim.config import load_config
-from sim.run import build_model
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-REPO = Path(__file__).resolve().parent.parent
+from common import PYTHON, REPO, describe  # noqa: E402
 
 
-def time_model(repeat: int) -> dict[str, list[float]]:
+def time_model(repeat: int) -> dict[str, dict]:
+    from sim.config import load_config
+    from sim.run import build_model
+
     config = load_config()
     build, steps = [], []
+    n_steps = 0
     for _ in range(repeat):
         t0 = time.perf_counter()
         model = build_model(config)
@@ -33,21 +35,27 @@ def time_model(repeat: int) -> dict[str, list[float]]:
         t2 = time.perf_counter()
         build.append(t1 - t0)
         steps.append(t2 - t1)
-    return {"build": build, "steps": steps}
+        n_steps = model.steps
+    return {"model_build": describe(build), "model_steps": describe(steps) | {"steps": n_steps}}
 
 
-def time_process(repeat: int) -> list[float]:
+def time_process(repeat: int) -> dict:
+    import subprocess
+
     times = []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(repeat):
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "sim", f"output.root={tmp}"], cwd=REPO, check=True, capture_output=True)
+            subprocess.run([PYTHON, "-m", "sim", f"output.root={tmp}"], cwd=REPO, check=True, capture_output=True)
             times.append(time.perf_counter() - t0)
-    return times
+    return describe(times)
 
 
-def describe(samples: list[float]) -> dict[str, float]:
-    return {"median_s": statistics.median(samples), "min_s": min(samples), "max_s": max(samples), "n": len(samples)}
+def bench_baseline(repeat: int = 5, process_repeat: int | None = None) -> dict:
+    """Figures of benchmark (i)."""
+    out = time_model(repeat)
+    out["process"] = time_process(process_repeat or repeat)
+    return out
 
 
 def main() -> None:
@@ -55,12 +63,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    model = time_model(args.repeat)
-    results = {
-        "model_build": describe(model["build"]),
-        "model_steps": describe(model["steps"]),
-        "process": describe(time_process(args.repeat)),
-    }
+    results = bench_baseline(args.repeat)
     print(f"{'benchmark':<14}{'median s':>10}{'min s':>10}{'max s':>10}")
     for name, r in results.items():
         print(f"{name:<14}{r['median_s']:>10.3f}{r['min_s']:>10.3f}{r['max_s']:>10.3f}")

@@ -57,7 +57,9 @@ INDICATORS: dict[str, Indicator] = {
             "share",
             lambda m: float(m.intellectuals.adopted.mean()),
         ),
-        Indicator("adoption_public", "share of citizens echoing the campaign", "share", lambda m: float(m.public.adopted.mean())),
+        Indicator(
+            "adoption_public", "share of citizens echoing the campaign", "share", lambda m: np.count_nonzero(m.public.adopted) / m.public.n
+        ),
         Indicator("local_policies", "local AI policies issued so far", "count", lambda m: float(m.provinces.policies.sum()), False),
         Indicator(
             "provinces_with_policy",

@@ -136,7 +136,7 @@ class SecuritizationModel(Model):
         self.ai_economy = float(self.firms.revenue.sum())
         automation = max(0.0, self.ai_economy / economy_before - 1.0) if economy_before > 0 else 0.0
         self.public.step(s_c, central.propaganda, self.persuasion, self.rally, automation, self.salience)
-        nationalism = s_c * float(self.public.adopted.mean())
+        nationalism = s_c * (np.count_nonzero(self.public.adopted) / self.public.n)
         self.talent.step(
             self.capability_ratio,
             self.config.firms.salary_premium,

@@ -11,7 +11,6 @@ from omegaconf import DictConfig, OmegaConf
 from sim.config import ConfigError, SimConfig
 from sim.io import RunFolder, provenance, read_provenance, result_config_yaml, write_json, write_parquet, write_text
 from sim.model import SecuritizationModel
-from sim.plots import overview
 from sim.run import simulate
 from sim.summary import headline_table, milestone_values, plan_goals
 
@@ -61,6 +60,8 @@ def write_run(config: SimConfig, config_yaml: str, meta: dict, model: Securitiza
         },
     )
     if config.output.plot:
+        from sim.plots import overview
+
         overview(frame, model.timeline.events, out / "overview.png")
     write_parquet(frame, out / "timeseries.parquet", meta)
     return values

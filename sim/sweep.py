@@ -19,7 +19,6 @@ import pandas as pd
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
-from scipy import stats
 
 from sim.io import provenance, result_config_yaml, write_parquet, write_text
 from sim.summary import MILESTONES
@@ -74,6 +73,8 @@ def confidence(values: pd.Series) -> pd.Series:
     n = v.size
     mean = float(v.mean())
     sd = float(v.std(ddof=1)) if n > 1 else float("nan")
+    from scipy import stats
+
     half = float(stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)) if n > 1 else float("nan")
     return pd.Series({"mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half, "n": n})
 

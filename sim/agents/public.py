@@ -54,7 +54,8 @@ class Public(Population):
         rng = self.rng
         self.network = small_world(rng, n, p.network.degree, p.network.rewire)
         degree = np.asarray(self.network.sum(axis=1)).ravel()
-        self.inv_degree = np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0)
+        self.inv_degree = np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0).astype(np.float64)  # same values as before
+        self.network = self.network.astype(np.float64)  # float64 ties: the mat-vec no longer upcasts a copy of them each call
         a = p.exposure_mean * p.exposure_concentration
         self.exposure = rng.beta(a, p.exposure_concentration - a, n)
         self.job_risk = rng.beta(p.job_risk_mean * p.job_risk_concentration, (1 - p.job_risk_mean) * p.job_risk_concentration, n)
@@ -68,7 +69,7 @@ class Public(Population):
         self.create_members()
 
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
-        return (self.network @ values.astype(np.float64)) * self.inv_degree
+        return (self.network @ np.asarray(values, dtype=np.float64)) * self.inv_degree
 
     def breach(self, severity: float) -> None:
         self.tolerance *= 1.0 - severity
