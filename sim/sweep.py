@@ -195,9 +195,3 @@ def run_sweep(experiment: str, overrides: list[str] | None = None, root: str | P
     subprocess.run(command, check=True, cwd=Path(__file__).resolve().parent.parent)
     (folder,) = set((root / experiment).glob("*")) - before
     return folder
-
-
-def latest(experiment: str, root: str | Path = "results") -> Path | None:
-    """The newest finished sweep or run folder of an experiment, or None."""
-    folders = sorted(p for p in Path(root, experiment).glob("*") if (p / "sweep.parquet").exists() or (p / "timeseries.parquet").exists())
-    return folders[-1] if folders else None
