@@ -87,6 +87,14 @@ def main(cfg: DictConfig) -> None:
             run_sensitivity(config, folder.tmp)
         print(f"\nresults: {folder.final}")
         return
+    if config.analysis == Analysis.validate:
+        from sim.analysis.validation import run_validation
+        from sim.io import REPO_ROOT
+
+        targets, claims = run_validation(config, REPO_ROOT / "docs")
+        print(f"\ntargets passed: {int(targets['passed'].sum())} of {len(targets)}; claims: {claims['verdict'].value_counts().to_dict()}")
+        print(f"report: {REPO_ROOT / 'docs' / 'validation.md'}")
+        return
     from sim.output import finished_run, save_run
 
     if job_dir is not None and finished_run(job_dir, cfg):

@@ -295,6 +295,7 @@ class Analysis(StrEnum):
 
     run = "run"
     sensitivity = "sensitivity"
+    validate = "validate"
 
 
 @dataclass
@@ -306,6 +307,34 @@ class SensitivityConfig:
     spread: float = bounded(0.01, 0.99)
     quarter: str = MISSING
     n_jobs: int = bounded(-1, 512)
+
+
+@dataclass
+class TargetConfig:
+    name: str = MISSING
+    rule: str = MISSING
+    params: dict[str, Any] = field(default_factory=dict)
+    lo: float = MISSING
+    hi: float = MISSING
+    use: str = MISSING
+    source: str = MISSING
+
+
+@dataclass
+class ClaimConfig:
+    name: str = MISSING
+    indicator: str = MISSING
+    quarter: str = MISSING
+    arm: list[str] = field(default_factory=list)
+    against: list[str] = field(default_factory=list)
+    expect: str = MISSING
+    source: str = MISSING
+
+
+@dataclass
+class ValidationConfig:
+    targets: list[TargetConfig] = field(default_factory=list)
+    claims: list[ClaimConfig] = field(default_factory=list)
 
 
 @dataclass
@@ -337,6 +366,7 @@ class SimConfig:
     timeline: TimelineConfig = field(default_factory=TimelineConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     sensitivity: SensitivityConfig = field(default_factory=SensitivityConfig)
+    validation: ValidationConfig = field(default_factory=ValidationConfig)
 
 
 def register() -> None:

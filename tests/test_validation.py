@@ -1,0 +1,48 @@
+"""Validation: the targets load and are checked, and the command writes its report."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.analysis.validation import RULES, check_targets, run_validation
+from sim.config import ConfigError, TargetConfig, load_config
+
+
+def test_targets_load_with_known_rules_and_a_fit_holdout_split():
+    config = load_config()
+    targets = config.validation.targets
+    check_targets(targets)
+    assert len(targets) >= 10 and all(t.rule in RULES for t in targets)
+    uses = {t.use for t in targets}
+    assert uses == {"fit", "holdout"}
+    assert all(t.source for t in targets) and len(config.validation.claims) >= 8
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [({"rule": "guess"}, "rule"), ({"lo": 2.0, "hi": 1.0}, "lo <= hi"), ({"use": "both"}, "use"), ({"params": {}}, "params")],
+)
+def test_a_malformed_target_is_rejected_with_its_name(change, message):
+    base = {
+        "name": "t",
+        "rule": "value_at",
+        "params": {"indicator": "ai_economy", "quarter": "2020Q4"},
+        "lo": 0.0,
+        "hi": 1.0,
+        "use": "fit",
+        "source": "s",
+    }
+    with pytest.raises(ConfigError, match=message):
+        check_targets([TargetConfig(**{**base, **change})])
+
+
+def test_validation_writes_its_report(tmp_path):
+    small = ["agents.public.n=300", "agents.firms.n=100", "agents.intellectuals.n=50", "agents.talent.n=100", "public.network.degree=4"]
+    config = load_config([*small, "replications=2"])
+    targets, claims = run_validation(config, tmp_path)
+    text = (tmp_path / "validation.md").read_text()
+    assert (tmp_path / "img" / "validation.png").exists()
+    for name in [t.name for t in config.validation.targets] + [c.name for c in config.validation.claims]:
+        assert name in text
+    assert set(claims["verdict"]) <= {"supported", "contradicted", "inconclusive"}
+    assert targets["passed"].dtype == bool and len(targets) == len(config.validation.targets)
