@@ -87,6 +87,16 @@ def main(cfg: DictConfig) -> None:
             run_sensitivity(config, folder.tmp)
         print(f"\nresults: {folder.final}")
         return
+    if config.analysis == Analysis.calibrate:
+        from sim.analysis.calibration import run_calibration
+        from sim.io import RunFolder
+
+        with RunFolder(Path(config.output.root), config.experiment) as folder:
+            summary = run_calibration(config, folder.tmp)
+        print(f"\nbest loss {summary['best_loss']:.4g}: {summary['best']}")
+        print(f"fit targets passed {summary['fit_targets_passed']}, holdout {summary['holdout_targets_passed']}")
+        print(f"results: {folder.final}")
+        return
     if config.analysis == Analysis.validate:
         from sim.analysis.validation import run_validation
         from sim.io import REPO_ROOT

@@ -296,6 +296,7 @@ class Analysis(StrEnum):
     run = "run"
     sensitivity = "sensitivity"
     validate = "validate"
+    calibrate = "calibrate"
 
 
 @dataclass
@@ -338,6 +339,15 @@ class ValidationConfig:
 
 
 @dataclass
+class CalibrationConfig:
+    parameters: dict[str, list[float]] = field(default_factory=dict)
+    budget: int = bounded(1, 1000)
+    population: int = bounded(2, 100)
+    replications: int = bounded(1, 100)
+    acceptance: float = bounded(1, 100)
+
+
+@dataclass
 class OutputConfig:
     root: str = "results"
     dir: str | None = None
@@ -367,6 +377,7 @@ class SimConfig:
     output: OutputConfig = field(default_factory=OutputConfig)
     sensitivity: SensitivityConfig = field(default_factory=SensitivityConfig)
     validation: ValidationConfig = field(default_factory=ValidationConfig)
+    calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
 
 
 def register() -> None:

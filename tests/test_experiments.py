@@ -38,7 +38,9 @@ REDUCED = {
     "global_access": ["central.involvement=0,3", "rival.sanctions.severity=0,1"],
     "desecuritize": [],
 }
-SWEEPS = sorted(p.stem for p in (CONF_DIR / "experiment").glob("*.yaml") if p.stem not in {"baseline", "sensitivity", "validate"})
+SWEEPS = sorted(
+    p.stem for p in (CONF_DIR / "experiment").glob("*.yaml") if p.stem not in {"baseline", "sensitivity", "validate", "calibrate"}
+)
 
 
 def run_sweep(tmp_path: Path, name: str, *extra: str) -> Path:
@@ -55,10 +57,10 @@ def run_sweep(tmp_path: Path, name: str, *extra: str) -> Path:
 
 def test_every_experiment_in_the_issue_exists():
     assert set(SWEEPS) == set(REDUCED)
-    assert {"baseline", "sensitivity", "validate"} <= {p.stem for p in (CONF_DIR / "experiment").glob("*.yaml")}
+    assert {"baseline", "sensitivity", "validate", "calibrate"} <= {p.stem for p in (CONF_DIR / "experiment").glob("*.yaml")}
 
 
-@pytest.mark.parametrize("name", [*SWEEPS, "baseline", "sensitivity", "validate"])
+@pytest.mark.parametrize("name", [*SWEEPS, "baseline", "sensitivity", "validate", "calibrate"])
 def test_experiment_composes(name):
     config = load_config([f"+experiment={name}"])
     assert config.experiment == name

@@ -10,7 +10,7 @@ from sim.config import load_config
 from sim.parameters import BEGIN, END, embed, render, tables
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
-NOT_PARAMETERS = {"timeline", "output", "experiment", "replications", "replication", "validation"}  # data, not parameters
+NOT_PARAMETERS = {"timeline", "output", "experiment", "replications", "replication", "validation", "calibration"}  # data, not parameters
 
 
 def leaf_keys(node: Any, prefix: str = "") -> list[str]:

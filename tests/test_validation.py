@@ -46,3 +46,32 @@ def test_validation_writes_its_report(tmp_path):
         assert name in text
     assert set(claims["verdict"]) <= {"supported", "contradicted", "inconclusive"}
     assert targets["passed"].dtype == bool and len(targets) == len(config.validation.targets)
+
+
+def test_calibration_runs_end_to_end_on_a_tiny_budget(tmp_path):
+    from sim.analysis.calibration import run_calibration
+
+    small = ["agents.public.n=300", "agents.firms.n=100", "agents.intellectuals.n=50", "agents.talent.n=100", "public.network.degree=4"]
+    budget = ["calibration.budget=1", "calibration.population=2", "calibration.replications=1", "replications=2"]
+    config = load_config([*small, *budget])
+    summary = run_calibration(config, tmp_path)
+    assert {"calibrated.yaml", "calibration.csv", "fit.csv", "calibration.json"} <= {p.name for p in tmp_path.iterdir()}
+    for name, (lo, hi) in config.calibration.parameters.items():
+        assert lo <= summary["best"][name] <= hi
+        assert summary["uncertainty"][name]["min"] <= summary["best"][name] <= summary["uncertainty"][name]["max"]
+    assert summary["evaluations"] >= 2 * len(config.calibration.parameters)
+    from omegaconf import OmegaConf
+
+    assert OmegaConf.load(tmp_path / "calibrated.yaml").firms.growth == pytest.approx(summary["best"]["firms.growth"])
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"), [({"seed": [0, 1]}, "not a continuous"), ({"central.threshold": [0.5, 0.1]}, "lo < hi"), ({}, "empty")]
+)
+def test_bad_calibration_parameters_are_rejected(parameters, message):
+    from sim.analysis.calibration import check_parameters
+
+    config = load_config()
+    config.calibration.parameters = parameters
+    with pytest.raises(ConfigError, match=message):
+        check_parameters(config)

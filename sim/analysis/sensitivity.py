@@ -34,7 +34,7 @@ from sim.plots import STYLE
 from sim.run import simulate
 from sim.timeline import Quarter
 
-SKIPPED_NODES = ("sensitivity", "output")  # how the analysis runs, not what the model does
+SKIPPED_NODES = ("sensitivity", "output", "calibration")  # how an analysis runs, not what the model does
 MORRIS_SHOWN = 20  # parameters drawn in morris.png; the csv has all of them
 
 

@@ -33,6 +33,11 @@ def _yearly(wide: pd.DataFrame, indicator: str) -> pd.Series:
     return series.groupby(series.index.str[:4]).sum()
 
 
+def _ratio(numerator: float, denominator: float) -> float:
+    """A ratio, NaN (a failed target) when the denominator is zero."""
+    return float(numerator / denominator) if denominator != 0 else float("nan")
+
+
 def _rise_at(wide: pd.DataFrame, p: dict) -> float:
     rise = wide[p["indicator"]].diff().loc[p["start"] : p["end"]]
     return float(rise.idxmax() == p["quarter"])
@@ -43,11 +48,11 @@ RULES: dict[str, tuple[set[str], Rule]] = {
     "max_over": ({"indicator", "start", "end"}, lambda w, p: float(w.loc[p["start"] : p["end"], p["indicator"]].max())),
     "ratio_at": (
         {"indicator", "quarter", "over"},
-        lambda w, p: float(w.loc[p["quarter"], p["indicator"]] / w.loc[p["over"], p.get("over_indicator", p["indicator"])]),
+        lambda w, p: _ratio(w.loc[p["quarter"], p["indicator"]], w.loc[p["over"], p.get("over_indicator", p["indicator"])]),
     ),
     "yearly_ratio": (
         {"indicator", "year", "over"},
-        lambda w, p: float(_yearly(w, p["indicator"])[str(p["year"])] / _yearly(w, p["indicator"])[str(p["over"])]),
+        lambda w, p: _ratio(_yearly(w, p["indicator"])[str(p["year"])], _yearly(w, p["indicator"])[str(p["over"])]),
     ),
     "yearly_mean": (
         {"indicator", "start", "end"},
