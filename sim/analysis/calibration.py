@@ -20,10 +20,9 @@ from omegaconf import OmegaConf
 from scipy.optimize import differential_evolution
 
 from sim.analysis.sensitivity import parameter_space, with_values
-from sim.analysis.validation import check_targets, evaluate_targets
+from sim.analysis.validation import check_targets, evaluate_targets, replicated_runs
 from sim.config import ConfigError, SimConfig
 from sim.io import provenance, result_config_yaml, write_json, write_text
-from sim.run import simulate
 
 
 def check_parameters(config: SimConfig) -> dict[str, tuple[float, float]]:
@@ -55,15 +54,6 @@ def _schema_range(config: SimConfig, name: str) -> tuple[float, float]:
         node = getattr(node, part)
     field = next(f for f in dataclasses.fields(node) if f.name == last)
     return field.metadata["range"]
-
-
-def replicated_runs(config: SimConfig, replications: int) -> list[pd.DataFrame]:
-    runs = []
-    for r in range(replications):
-        config.replication = r
-        _, frame = simulate(config)
-        runs.append(frame.pivot(index="quarter", columns="indicator", values="value").loc[frame["quarter"].unique()])
-    return runs
 
 
 def loss(table: pd.DataFrame) -> float:

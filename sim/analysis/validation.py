@@ -84,15 +84,19 @@ def with_overrides(config: SimConfig, overrides: list[str]) -> SimConfig:
     return validate(merged)
 
 
-def run_arm(config: SimConfig, overrides: list[str], replications: int) -> list[pd.DataFrame]:
-    """Wide series (quarter x indicator) of each replication of one arm."""
-    arm = with_overrides(config, overrides)
+def replicated_runs(config: SimConfig, replications: int) -> list[pd.DataFrame]:
+    """Wide series (quarter x indicator) of replications 0..replications-1 of one config."""
     runs = []
     for r in range(replications):
-        arm.replication = r
-        _, frame = simulate(arm)
+        config.replication = r
+        _, frame = simulate(config)
         runs.append(frame.pivot(index="quarter", columns="indicator", values="value").loc[frame["quarter"].unique()])
     return runs
+
+
+def run_arm(config: SimConfig, overrides: list[str], replications: int) -> list[pd.DataFrame]:
+    """Wide series of each replication of one arm: the config with ``overrides`` applied."""
+    return replicated_runs(with_overrides(config, overrides), replications)
 
 
 def evaluate_targets(targets: list[TargetConfig], runs: list[pd.DataFrame]) -> pd.DataFrame:
