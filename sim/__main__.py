@@ -92,10 +92,12 @@ def main(cfg: DictConfig) -> None:
         from sim.io import RunFolder
 
         with RunFolder(Path(config.output.root), config.experiment) as folder:
-            summary = run_calibration(config, folder.tmp)
+            install = CONF_DIR / "calibrated" / "default.yaml" if config.calibration.install else None
+            summary = run_calibration(config, folder.tmp, install)
         print(f"\nbest loss {summary['best_loss']:.4g}: {summary['best']}")
-        print(f"fit targets passed {summary['fit_targets_passed']}, holdout {summary['holdout_targets_passed']}")
-        print(f"results: {folder.final}")
+        fit, holdout = summary["fit_targets"], summary["holdout_targets"]
+        print(f"fit targets passed {summary['fit_targets_passed']} of {fit}, holdout {summary['holdout_targets_passed']} of {holdout}")
+        print(f"results: {folder.final}" + (f"; installed as {install}" if install else ""))
         return
     if config.analysis == Analysis.validate:
         from sim.analysis.validation import run_validation

@@ -345,6 +345,8 @@ class CalibrationConfig:
     population: int = bounded(2, 100)
     replications: int = bounded(1, 100)
     acceptance: float = bounded(1, 100)
+    workers: int = bounded(-1, 512)
+    install: bool = False
 
 
 @dataclass
@@ -434,6 +436,9 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
         raise ConfigError(f"public.network.degree={typed.public.network.degree} is odd: allowed even integers in [2, 200]")
     if typed.public.network.degree >= typed.agents.public.n:
         raise ConfigError(f"public.network.degree={typed.public.network.degree} must be below agents.public.n={typed.agents.public.n}")
+    for key, jobs in (("sensitivity.n_jobs", typed.sensitivity.n_jobs), ("calibration.workers", typed.calibration.workers)):
+        if jobs == 0:
+            raise ConfigError(f"{key}=0: allowed -1 (all cores) or a count in [1, 512]")
     tl = typed.timeline
     span = (Quarter.parse(tl.start, key="timeline.start"), Quarter.parse(tl.end, key="timeline.end"))
     validate_events(tl.events, start, end, span)

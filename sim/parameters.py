@@ -29,6 +29,7 @@ from sim.config import CONF_DIR, SimConfig
 # Top-level entries of conf/config.yaml that are not model parameters: bookkeeping, output, Hydra itself.
 NOT_PARAMETERS = ("defaults", "experiment", "replications", "replication", "output", "hydra")
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"
+CALIBRATED = "calibrated"  # the group of fitted values composed over the others (sim/analysis/calibration.py)
 
 _LINE = re.compile(r"^(?P<indent> *)(?P<key>\w+):[ \t]*(?P<value>[^#]*?)[ \t]*(?:#[ \t]*(?P<comment>.*?))?[ \t]*$")
 _UNIT = re.compile(r"^(?P<meaning>.*?)\s*\[(?P<unit>[^\]]*)\]$")
@@ -45,6 +46,7 @@ class Row:
     unit: str
     range: str
     source: str
+    prior: str = ""  # the group file's value where conf/calibrated/default.yaml replaces it
 
 
 @dataclass
@@ -110,8 +112,22 @@ def parse_row(key: str, default: str, comment: str) -> Row:
 
 def groups() -> list[str]:
     """The config groups conf/config.yaml composes with their ``default`` option, in its order, so that a
-    new group is documented (or the test fails) without editing this module."""
-    return re.findall(r"^\s*-\s*(\w+):\s*default\s*$", (CONF_DIR / "config.yaml").read_text(encoding="utf-8"), re.MULTILINE)
+    new group is documented (or the test fails) without editing this module. The calibrated values are not a
+    group of their own: they show in the rows they replace."""
+    found = re.findall(r"^\s*-\s*(\w+):\s*default\b", (CONF_DIR / "config.yaml").read_text(encoding="utf-8"), re.MULTILINE)
+    return [group for group in found if group != CALIBRATED]
+
+
+def calibrated() -> dict[str, str]:
+    """The fitted values of conf/calibrated/default.yaml, by dotted key."""
+
+    def flatten(tree: dict, prefix: str) -> dict[str, str]:
+        flat: dict[str, str] = {}
+        for key, value in tree.items():
+            flat.update(flatten(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}": str(value)})
+        return flat
+
+    return flatten(yaml.safe_load((CONF_DIR / CALIBRATED / "default.yaml").read_text(encoding="utf-8")) or {}, "")
 
 
 def read_group(path: Path, prefix: str, skip: tuple[str, ...] = ()) -> Table:
@@ -152,8 +168,11 @@ def tables() -> list[Table]:
         *(read_group(CONF_DIR / group / "default.yaml", group) for group in groups()),
     ]
     documented: dict[tuple[type, str], str] = {}
+    fitted = calibrated()
     for table in result:
         for i, row in enumerate(table.rows):
+            if row.key in fitted:
+                table.rows[i] = row = dataclasses.replace(row, default=fitted[row.key], prior=row.default)
             owner, f = schema_field(row.key)
             if row.meaning:
                 documented.setdefault((owner, f.name), row.key)
@@ -169,7 +188,8 @@ def render(sections: list[Table]) -> str:
         out += [f"### {table.title}", "", table.caption, ""]
         out += ["| key | default | meaning | unit | range | source or rationale |", "|---|---|---|---|---|---|"]
         for row in table.rows:
-            cells = [f"`{row.key}`", f"`{row.default}`", row.meaning, row.unit, row.range, row.source]
+            default = f"`{row.default}`" + (f" (calibrated; prior `{row.prior}`)" if row.prior else "")
+            cells = [f"`{row.key}`", default, row.meaning, row.unit, row.range, row.source]
             out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         out += ["", *(f"- {note}" for note in table.notes), *([""] if table.notes else [])]
     return "\n".join(out).rstrip() + "\n"

@@ -53,16 +53,44 @@ def test_calibration_runs_end_to_end_on_a_tiny_budget(tmp_path):
 
     small = ["agents.public.n=300", "agents.firms.n=100", "agents.intellectuals.n=50", "agents.talent.n=100", "public.network.degree=4"]
     budget = ["calibration.budget=1", "calibration.population=2", "calibration.replications=1", "replications=2"]
-    config = load_config([*small, *budget])
-    summary = run_calibration(config, tmp_path)
-    assert {"calibrated.yaml", "calibration.csv", "fit.csv", "calibration.json"} <= {p.name for p in tmp_path.iterdir()}
+    config = load_config([*small, *budget, "central.anxiety=0.9"])
+    installed = tmp_path / "installed.yaml"
+    installed.write_text("# @package _global_\ncentral:\n  anxiety: 0.5\nfirms:\n  growth: 0.02\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    summary = run_calibration(config, out, install=installed)
+    assert {"calibrated.yaml", "calibration.csv", "fit.csv", "calibration.json"} <= {p.name for p in out.iterdir()}
     for name, (lo, hi) in config.calibration.parameters.items():
         assert lo <= summary["best"][name] <= hi
         assert summary["uncertainty"][name]["min"] <= summary["best"][name] <= summary["uncertainty"][name]["max"]
     assert summary["evaluations"] >= 2 * len(config.calibration.parameters)
     from omegaconf import OmegaConf
 
-    assert OmegaConf.load(tmp_path / "calibrated.yaml").firms.growth == pytest.approx(summary["best"]["firms.growth"])
+    written = OmegaConf.load(out / "calibrated.yaml")
+    assert written.firms.growth == pytest.approx(summary["best"]["firms.growth"], rel=1e-3)
+    assert "anxiety" not in written.central
+    # installing replaces the fitted values and keeps a previously calibrated one the fit was conditioned on
+    merged = OmegaConf.load(installed)
+    assert merged.firms.growth == pytest.approx(summary["best"]["firms.growth"], rel=1e-3)
+    assert merged.central.anxiety == 0.9
+
+
+def test_the_baseline_composes_the_calibrated_values():
+    import yaml
+
+    from sim.config import CONF_DIR
+    from sim.parameters import calibrated
+
+    fitted = calibrated()
+    assert set(fitted) == set(yaml.safe_load((CONF_DIR / "calibration" / "default.yaml").read_text())["parameters"])
+    baseline, priors = load_config(), load_config(["calibrated=none"])
+    for name, value in fitted.items():
+        *path, leaf = name.split(".")
+        node, prior = baseline, priors
+        for part in path:
+            node, prior = getattr(node, part), getattr(prior, part)
+        assert getattr(node, leaf) == pytest.approx(float(value))
+        assert getattr(prior, leaf) != pytest.approx(float(value)), f"{name}: calibrated value equals the prior"
 
 
 @pytest.mark.parametrize(

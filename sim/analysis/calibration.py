@@ -3,19 +3,27 @@
 Each target's tolerance [lo, hi] gives its scale: the loss of a parameter set is the mean, over fit
 targets, of ((simulated mean - centre) / half-width)^2, the simulated mean taken over replications on
 common random numbers, so the loss is a deterministic function of the parameters and scipy's
-differential evolution can search it. Every evaluated set is kept; those within ``acceptance`` times the
-best loss describe the parameters' uncertainty (an ABC-style acceptance region). The ``holdout``
-targets are never used in the loss and are reported at the best parameters as out-of-sample checks.
-The result is written as ``calibrated.yaml``; the defaults in conf/ are not changed by this command.
+differential evolution can search it (each generation's sets evaluated in parallel worker processes).
+Every evaluated set is kept; those within ``acceptance`` times the best loss describe the parameters'
+uncertainty (an ABC-style acceptance region). The ``holdout`` targets are never used in the loss and are
+reported at the best parameters as out-of-sample checks.
+
+The result is written as ``calibrated.yaml`` in the results folder; with ``calibration.install=true`` it
+also replaces ``conf/calibrated/default.yaml``, the values the baseline composes by default.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
+from joblib import Parallel, delayed
 from omegaconf import OmegaConf
 from scipy.optimize import differential_evolution
 
@@ -46,8 +54,6 @@ def check_parameters(config: SimConfig) -> dict[str, tuple[float, float]]:
 
 
 def _schema_range(config: SimConfig, name: str) -> tuple[float, float]:
-    import dataclasses
-
     node: object = config
     *path, last = name.split(".")
     for part in path:
@@ -64,43 +70,104 @@ def loss(table: pd.DataFrame) -> float:
     return float(distances.mean())
 
 
-def run_calibration(config: SimConfig, out: Path) -> dict:
-    """Fit, write calibrated.yaml, calibration.csv (every evaluated set) and fit.csv (targets at the best set)."""
+def target_loss(config: SimConfig, names: list[str], x: np.ndarray) -> float:
+    """The loss of one parameter set (runs in a worker process)."""
+    trial = with_values(config, dict(zip(names, map(float, x), strict=True)))
+    return loss(evaluate_targets(trial.validation.targets, replicated_runs(trial, config.calibration.replications)))
+
+
+class GenerationMap:
+    """scipy's ``workers`` hook: evaluate a generation's parameter sets in parallel, record each, report progress."""
+
+    def __init__(self, config: SimConfig, names: list[str]) -> None:
+        self.config, self.names = config, names
+        self.evaluated: list[dict] = []
+        self.started = time.time()
+        self.pool = Parallel(n_jobs=config.calibration.workers, backend="loky")
+
+    def __call__(self, _objective: Callable, population: Iterable[np.ndarray]) -> list[float]:
+        population = [np.asarray(x, dtype=float) for x in population]
+        losses = self.pool(delayed(target_loss)(self.config, self.names, x) for x in population)
+        for x, value in zip(population, losses, strict=True):
+            self.evaluated.append({**dict(zip(self.names, map(float, x), strict=True)), "loss": value})
+        best = min(e["loss"] for e in self.evaluated)
+        print(f"calibrate: {len(self.evaluated)} parameter sets, best loss {best:.4g}, {time.time() - self.started:.0f} s", flush=True)
+        return losses
+
+
+def calibrated_yaml(values: dict[str, float], summary: dict) -> str:
+    """The accepted values as a config the baseline composes (``# @package _global_``), provenance in the header."""
+    nested: dict = {}
+    for name, value in values.items():
+        *path, leaf = name.split(".")
+        node = nested
+        for part in path:
+            node = node.setdefault(part, {})
+        node[leaf] = float(f"{value:.4g}")
+    lines = [
+        "# @package _global_",
+        "# Calibrated values, composed over the group defaults by conf/config.yaml (`calibrated=none` runs the",
+        "# uncalibrated priors). Written by `python -m sim +experiment=calibrate calibration.install=true`; do not edit",
+        f"# by hand. {date.today().isoformat()}, commit {summary['provenance']['git_commit']}, seed {summary['provenance']['seed']}:",
+        f"# best loss {summary['best_loss']:.4g} over {summary['evaluations']} parameter sets; fit targets passed "
+        f"{summary['fit_targets_passed']} of {summary['fit_targets']},"
+        f" holdout {summary['holdout_targets_passed']} of {summary['holdout_targets']}.",
+        f"# Accepted region (loss <= {summary['acceptance']:g} x best, {summary['accepted_sets']} sets), per parameter:",
+        *(
+            f"#   {n}: mean {u['mean']:.4g}, sd {u['sd']:.2g}, range [{u['min']:.4g}, {u['max']:.4g}]"
+            for n, u in summary["uncertainty"].items()
+        ),
+        *(f"#   {n}: kept from the previous calibration (not fitted this time)" for n in values if n not in summary["best"]),
+    ]
+    return "\n".join(lines) + "\n" + yaml.safe_dump(nested, sort_keys=False)
+
+
+def installed_values(config: SimConfig, best: dict[str, float], installed: Path) -> dict[str, float]:
+    """The fitted values, plus the values already installed for parameters not fitted this time (the fit was
+    conditioned on them, so they stay)."""
+    previous = _dotted(yaml.safe_load(installed.read_text()) or {}) if installed.exists() else {}
+    structured = OmegaConf.structured(config)
+    kept = {name: float(OmegaConf.select(structured, name)) for name in previous if name not in best}
+    return {**kept, **best}
+
+
+def _dotted(tree: dict, prefix: str = "") -> dict[str, object]:
+    """A nested mapping flattened to dotted keys."""
+    flat: dict[str, object] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        flat.update(_dotted(value, f"{name}.") if isinstance(value, dict) else {name: value})
+    return flat
+
+
+def run_calibration(config: SimConfig, out: Path, install: Path | None = None) -> dict:
+    """Fit; write calibrated.yaml, calibration.csv (every evaluated set), fit.csv (targets at the best set) and
+    calibration.json into ``out``; with ``install``, write the calibrated config there too."""
     check_targets(config.validation.targets)
     bounds = check_parameters(config)
     names = list(bounds)
     c = config.calibration
-    evaluated: list[dict] = []
-    started = time.time()
-
-    def objective(x: np.ndarray) -> float:
-        trial = with_values(config, dict(zip(names, map(float, x), strict=True)))
-        table = evaluate_targets(trial.validation.targets, replicated_runs(trial, c.replications))
-        value = loss(table)
-        evaluated.append({**dict(zip(names, map(float, x), strict=True)), "loss": value})
-        if len(evaluated) % 25 == 0:
-            best = min(e["loss"] for e in evaluated)
-            print(f"calibrate: {len(evaluated)} parameter sets, best loss {best:.4g}, {time.time() - started:.0f} s", flush=True)
-        return value
-
+    generation = GenerationMap(config, names)
     result = differential_evolution(
-        objective,
+        lambda x: target_loss(config, names, x),  # unused: GenerationMap evaluates in workers
         [bounds[n] for n in names],
         maxiter=c.budget,
         popsize=c.population,
         seed=config.seed,
         polish=False,
         tol=0.0,
-        updating="immediate",
+        updating="deferred",
+        workers=generation,
     )
     best = dict(zip(names, map(float, result.x), strict=True))
-    history = pd.DataFrame(evaluated)
+    history = pd.DataFrame(generation.evaluated)
     accepted = history[history["loss"] <= c.acceptance * max(float(result.fun), 1e-12)]
     best_config = with_values(config, best)
     fit_table = evaluate_targets(best_config.validation.targets, replicated_runs(best_config, config.replications))
     summary = {
         "best": best,
         "best_loss": float(result.fun),
+        "acceptance": c.acceptance,
         "accepted_sets": len(accepted),
         "uncertainty": {
             n: {
@@ -112,18 +179,17 @@ def run_calibration(config: SimConfig, out: Path) -> dict:
             for n in names
         },  # fmt: skip
         "evaluations": len(history),
-        "seconds": time.time() - started,
+        "seconds": time.time() - generation.started,
+        "fit_targets": int((fit_table["use"] == "fit").sum()),
         "fit_targets_passed": int(fit_table[fit_table["use"] == "fit"]["passed"].sum()),
+        "holdout_targets": int((fit_table["use"] == "holdout").sum()),
         "holdout_targets_passed": int(fit_table[fit_table["use"] == "holdout"]["passed"].sum()),
         "provenance": provenance(result_config_yaml(OmegaConf.structured(config)), config.seed),
     }
-    calibrated = OmegaConf.from_dotlist([f"{k}={v}" for k, v in best.items()])
-    write_text(
-        out / "calibrated.yaml",
-        "# Calibrated values (python -m sim +experiment=calibrate); use with python -m sim <key>=<value>...\n"
-        + OmegaConf.to_yaml(calibrated),
-    )
+    write_text(out / "calibrated.yaml", calibrated_yaml(best, summary))
     write_text(out / "calibration.csv", history.to_csv(index=False))
     write_text(out / "fit.csv", fit_table.to_csv(index=False))
     write_json(out / "calibration.json", summary)
+    if install is not None:
+        write_text(install, calibrated_yaml(installed_values(config, best, install), summary))
     return summary
