@@ -319,6 +319,7 @@ class TargetConfig:
     hi: float = MISSING
     use: str = MISSING
     source: str = MISSING
+    observed: float | None = None  # the observed figure, where the source gives one; calibration aims at it
 
 
 @dataclass

@@ -63,10 +63,15 @@ def _schema_range(config: SimConfig, name: str) -> tuple[float, float]:
 
 
 def loss(table: pd.DataFrame) -> float:
-    """Mean squared distance of the fit targets' simulated means from their tolerance centres, in half-widths."""
+    """Mean squared distance of the fit targets' simulated means from their aims, in units of the tolerance.
+
+    The aim is the observed figure where the source gives one, else the tolerance's centre; the distance is
+    scaled by the tolerance on the same side of the aim, so 1 is the edge of the tolerance either way.
+    """
     fit = table[table["use"] == "fit"]
-    centre, half = (fit["lo"] + fit["hi"]) / 2, (fit["hi"] - fit["lo"]) / 2
-    distances = (((fit["mean"] - centre) / half) ** 2).fillna(1e6)  # an undefined target is a very bad fit
+    aim = fit["observed"].astype(float).fillna((fit["lo"] + fit["hi"]) / 2)
+    side = (fit["hi"] - aim).where(fit["mean"] >= aim, aim - fit["lo"]).replace(0, np.nan).fillna((fit["hi"] - fit["lo"]) / 2)
+    distances = (((fit["mean"] - aim) / side) ** 2).fillna(1e6)  # an undefined target is a very bad fit
     return float(distances.mean())
 
 

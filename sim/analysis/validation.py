@@ -74,6 +74,8 @@ def check_targets(targets: list[TargetConfig]) -> None:
             raise ConfigError(f"{key}.params lacks {sorted(missing)} for rule {t.rule}")
         if not t.lo <= t.hi:
             raise ConfigError(f"{key}: lo={t.lo} is above hi={t.hi}: the tolerance must have lo <= hi")
+        if t.observed is not None and not t.lo <= t.observed <= t.hi:
+            raise ConfigError(f"{key}.observed={t.observed} lies outside its tolerance: allowed [{t.lo}, {t.hi}]")
         if t.use not in ("fit", "holdout"):
             raise ConfigError(f"{key}.use={t.use!r}: allowed 'fit' or 'holdout'")
 
@@ -107,7 +109,7 @@ def evaluate_targets(targets: list[TargetConfig], runs: list[pd.DataFrame]) -> p
         stat = confidence(values)
         rows.append(
             {"target": t.name, "use": t.use, "rule": t.rule, "mean": stat["mean"], "ci_low": stat["ci_low"], "ci_high": stat["ci_high"],
-             "lo": t.lo, "hi": t.hi, "passed": bool(t.lo <= stat["mean"] <= t.hi), "source": t.source}
+             "observed": t.observed, "lo": t.lo, "hi": t.hi, "passed": bool(t.lo <= stat["mean"] <= t.hi), "source": t.source}
         )  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -171,6 +173,10 @@ def _cell(mean: float, low: float, high: float) -> str:
     return f"{mean:.3g}{ci}"
 
 
+def _observed(value: float | None) -> str:
+    return "-" if value is None or math.isnan(value) else f"{value:.3g}"
+
+
 def report(config: SimConfig, targets: pd.DataFrame, claims: pd.DataFrame, figure: str) -> str:
     lines = [
         "# Validation report",
@@ -183,13 +189,14 @@ def report(config: SimConfig, targets: pd.DataFrame, claims: pd.DataFrame, figur
         "",
         f"## Targets: {int(targets['passed'].sum())} of {len(targets)} pass",
         "",
-        "| target | use | rule | simulated (95% CI) | tolerance | result | source |",
-        "|---|---|---|---|---|---|---|",
+        "| target | use | rule | simulated (95% CI) | observed | tolerance | result | source |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in targets.itertuples():
         result = "pass" if r.passed else "**fail**"
         lines.append(
-            f"| {r.target} | {r.use} | {r.rule} | {_cell(r.mean, r.ci_low, r.ci_high)} | [{r.lo:g}, {r.hi:g}] | {result} | {r.source} |"
+            f"| {r.target} | {r.use} | {r.rule} | {_cell(r.mean, r.ci_low, r.ci_high)} | {_observed(r.observed)} "
+            f"| [{r.lo:g}, {r.hi:g}] | {result} | {r.source} |"
         )
     lines += ["", f"![simulated against observed]({figure})", ""]
     counts = claims["verdict"].value_counts()
