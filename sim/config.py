@@ -345,7 +345,7 @@ class CalibrationConfig:
     budget: int = bounded(1, 1000)
     population: int = bounded(2, 100)
     replications: int = bounded(1, 100)
-    acceptance: float = bounded(1, 100)
+    acceptance: float = bounded(0, 100)
     workers: int = bounded(-1, 512)
     install: bool = False
 

@@ -117,7 +117,7 @@ def calibrated_yaml(values: dict[str, float], summary: dict) -> str:
         f"# best loss {summary['best_loss']:.4g} over {summary['evaluations']} parameter sets; fit targets passed "
         f"{summary['fit_targets_passed']} of {summary['fit_targets']},"
         f" holdout {summary['holdout_targets_passed']} of {summary['holdout_targets']}.",
-        f"# Accepted region (loss <= {summary['acceptance']:g} x best, {summary['accepted_sets']} sets), per parameter:",
+        f"# Accepted region (loss <= {summary['acceptance']:g}, {summary['accepted_sets']} sets), per parameter:",
         *(
             f"#   {n}: mean {u['mean']:.4g}, sd {u['sd']:.2g}, range [{u['min']:.4g}, {u['max']:.4g}]"
             for n, u in summary["uncertainty"].items()
@@ -166,7 +166,7 @@ def run_calibration(config: SimConfig, out: Path, install: Path | None = None) -
     )
     best = dict(zip(names, map(float, result.x), strict=True))
     history = pd.DataFrame(generation.evaluated)
-    accepted = history[history["loss"] <= c.acceptance * max(float(result.fun), 1e-12)]
+    accepted = history[history["loss"] <= max(c.acceptance, float(result.fun))]  # the best set at least
     best_config = with_values(config, best)
     fit_table = evaluate_targets(best_config.validation.targets, replicated_runs(best_config, config.replications))
     summary = {
