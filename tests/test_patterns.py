@@ -4,7 +4,8 @@ Each test reads only indicators and agent states that emerge from the agents' de
 is written into the code. Two patterns follow closely from a decision rule, and the tests say so:
 pattern 3 from the provinces' framing compromise, pattern 6 from the rival's targeting of state ties
 (plus the correlation of ties with capability). Where a pattern is checked per replication it must
-hold in every one.
+hold in every one. Thresholds come from the observed figures in conf/targets/default.yaml where the
+sources give them.
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ def test_pattern1_central_securitization_low_before_2016_and_steps_up_with_the_2
         assert s.loc[:"2015Q4"].max() < 0.1
         rise = s.diff().loc["2009Q2":"2019Q4"]
         assert rise.idxmax() == "2017Q3"  # the largest quarterly rise of the decade is the 2017 plan
-        assert s["2017Q3"] > 2 * s["2017Q2"]
-        # the 2016 plan moved less than the 2017 plan (16 vs 48 'security' mentions; 0 vs 8 'national security')
-        assert rise["2016Q2"] < 0.6 * rise["2017Q3"]
+        # the 2016 plan moved less than the 2017 plan: its level at most half the 2017 plan's (16 vs 48 'security'
+        # mentions, 0.33; the holdout target's tolerance [0.15, 0.5])
+        assert s["2016Q3"] < 0.5 * s["2017Q3"]
+        assert rise["2016Q2"] < rise["2017Q3"]
 
 
 def test_pattern2_some_early_economic_policies_then_a_surge_after_the_central_plan(baseline):
@@ -69,8 +71,10 @@ def test_pattern3_local_framing_stays_far_below_the_centres(baseline):
 def test_pattern4_security_articles_near_zero_before_2016_then_rising_steeply(baseline):
     for _, w in baseline:
         per_year = yearly(w["security_articles"])
-        assert per_year.loc[:"2015"].mean() < 2
-        assert per_year["2017"] > per_year["2016"] and per_year["2018"] > 3 * per_year["2017"]
+        # near zero: CNKI 'AI' titles were 13-36 a year before 2016 against 708 in 2018, under 5%
+        assert per_year.loc[:"2015"].mean() < 0.05 * per_year["2018"]
+        # rising steeply: 68, 250, 708 articles in 2016-2018 (ratios 3.7, 2.8); at least 1.5x a year
+        assert per_year["2017"] > 1.5 * per_year["2016"] and per_year["2018"] > 1.5 * per_year["2017"]
         assert per_year["2019"] >= per_year["2018"] * 0.8
 
 

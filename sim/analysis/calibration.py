@@ -1,12 +1,14 @@
 """Calibration by simulated method of moments: fit free parameters to the ``fit`` targets.
 
-Each target's tolerance [lo, hi] gives its scale: the loss of a parameter set is the mean, over fit
-targets, of ((simulated mean - centre) / half-width)^2, the simulated mean taken over replications on
-common random numbers, so the loss is a deterministic function of the parameters and scipy's
-differential evolution can search it (each generation's sets evaluated in parallel worker processes).
-Every evaluated set is kept; those within ``acceptance`` times the best loss describe the parameters'
-uncertainty (an ABC-style acceptance region). The ``holdout`` targets are never used in the loss and are
-reported at the best parameters as out-of-sample checks.
+The loss of a parameter set is the mean, over fit targets, of the squared distance of the simulated mean
+from the target's aim (its observed figure, else the centre of its tolerance) in units of the tolerance
+on that side, so 1 is a target at the edge of its tolerance. The simulated mean is taken over
+replications on common random numbers, so the loss is a deterministic function of the parameters and
+scipy's differential evolution can search it (each generation's sets evaluated in parallel processes).
+Every evaluated set is kept; those with a loss at most ``acceptance`` describe the parameters'
+uncertainty (an ABC-style acceptance region; differential evolution's samples crowd towards the optimum,
+so it shows how well the targets pin each parameter down rather than a posterior). The ``holdout``
+targets are never used in the loss and are reported at the best parameters as out-of-sample checks.
 
 The result is written as ``calibrated.yaml`` in the results folder; with ``calibration.install=true`` it
 also replaces ``conf/calibrated/default.yaml``, the values the baseline composes by default.
