@@ -178,8 +178,9 @@ def _calibration_note(config: SimConfig) -> str:
     from sim.parameters import calibrated
 
     fitted = calibrated()
-    if not fitted:
-        return "The baseline runs on uncalibrated priors: every target is out-of-sample."
+    structured = OmegaConf.structured(config)
+    if not fitted or any(not math.isclose(float(OmegaConf.select(structured, k)), float(v)) for k, v in fitted.items()):
+        return "This baseline does not run on the calibrated values (calibrated=none or overrides): every target is out-of-sample."
     names = ", ".join(f"`{k}`" for k in fitted)
     return (
         f"The baseline composes calibrated values of {names} (conf/calibrated/default.yaml, fitted by "
