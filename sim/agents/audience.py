@@ -30,18 +30,29 @@ def update_beliefs(
     reach: np.ndarray | float,
     rally: float,
     p: AudienceConfig,
+    out: np.ndarray | None = None,
+    scratch: np.ndarray | None = None,
 ) -> np.ndarray:
     """One Friedkin-Johnsen step: own view, peers, the centre's message, anchored to the initial view.
 
     ``message`` is the centre's securitization (what the broadcast says); ``reach`` scales how
     strongly it lands on each agent (exposure times persuasiveness). ``rally`` is sanction news,
-    which confirms the threat narrative.
+    which confirms the threat narrative. ``out`` and ``scratch`` (float64, the size of ``belief``,
+    neither an input) are buffers a large population reuses every quarter; the operations run in
+    place, in the same order either way, so the numbers are the same.
     """
-    broadcast = np.minimum(p.susceptibility * reach, 1.0 - p.peer_weight)
-    mixed = (1.0 - p.peer_weight - broadcast) * belief + p.peer_weight * peer_belief + broadcast * message
-    updated = (1.0 - p.stubbornness) * mixed + p.stubbornness * belief0
-    updated += p.sanction_rally * rally * (1.0 - updated)
-    return np.clip(updated, 0.0, 1.0)
+    out = np.empty(np.shape(belief)) if out is None else out
+    scratch = np.empty(np.shape(belief)) if scratch is None else scratch
+    broadcast = np.minimum(np.multiply(p.susceptibility, reach, out=scratch), 1.0 - p.peer_weight, out=scratch)
+    np.subtract(1.0 - p.peer_weight, broadcast, out=out)
+    out *= belief
+    out += p.peer_weight * peer_belief
+    out += np.multiply(broadcast, message, out=broadcast)
+    out *= 1.0 - p.stubbornness
+    out += p.stubbornness * belief0
+    if rally:
+        out += p.sanction_rally * rally * (1.0 - out)
+    return np.clip(out, 0.0, 1.0, out=out)
 
 
 def decide_adoption(
@@ -51,7 +62,15 @@ def decide_adoption(
     authority: np.ndarray | float,
     threshold: np.ndarray,
     p: AudienceConfig,
+    out: np.ndarray | None = None,
+    scratch: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Adopt when the weighted reasons to echo the campaign reach the agent's own threshold."""
-    utility = p.beta_belief * belief + p.beta_incentive * incentive + p.beta_peer * peer_adoption + p.beta_authority * authority
-    return utility >= threshold
+    """Adopt when the weighted reasons to echo the campaign reach the agent's own threshold.
+
+    ``out`` (bool) and ``scratch`` (float64) are optional reusable buffers, as in :func:`update_beliefs`.
+    """
+    utility = np.multiply(p.beta_belief, belief, out=scratch)
+    utility += p.beta_incentive * incentive
+    utility += p.beta_peer * peer_adoption
+    utility += p.beta_authority * authority
+    return np.greater_equal(utility, threshold, out=out)

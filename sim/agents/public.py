@@ -66,10 +66,16 @@ class Public(Population):
         self.tolerance = np.full(n, p.tolerance0)
         self.discontent = np.zeros(n)
         self.initial_tolerance = p.tolerance0
+        # buffers reused every quarter (no per-step allocation at 10^5-10^6 citizens); the next belief is
+        # written into a spare array and the two swap, so a belief array read last quarter stays valid
+        self._spare_belief = np.empty(n)
+        self._spare_adopted = np.empty(n, dtype=bool)
+        self._peer, self._reach, self._scratch = np.empty(n), np.empty(n), np.empty(n)
         self.create_members()
 
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
-        return (self.network @ np.asarray(values, dtype=np.float64)) * self.inv_degree
+        mean = self.network @ np.asarray(values, dtype=np.float64)
+        return np.multiply(mean, self.inv_degree, out=mean)
 
     def breach(self, severity: float) -> None:
         self.tolerance *= 1.0 - severity
@@ -80,19 +86,35 @@ class Public(Population):
     def step(self, securitization: float, propaganda: float, persuasion: float, rally: float, automation: float, salience: float) -> None:
         p = self.p
         a = p.audience
-        self.belief = update_beliefs(
-            self.belief, self.belief0, self.neighbour_mean(self.belief), securitization, self.exposure * propaganda * persuasion, rally, a
+        reach = np.multiply(self.exposure, propaganda, out=self._reach)
+        reach *= persuasion
+        belief = update_beliefs(
+            self.belief, self.belief0, self.neighbour_mean(self.belief), securitization, reach, rally, a, self._spare_belief, self._scratch
         )
-        displaced = self.rng.random(self.n) < p.displacement_rate * automation * self.job_risk
+        self._spare_belief, self.belief = self.belief, belief
+        draws = self.rng.random(self.n, out=self._scratch)
+        displaced = draws < p.displacement_rate * automation * self.job_risk
         self.discontent *= 1.0 - p.discontent_decay
         self.discontent[displaced] += p.discontent_gain * (1.0 - self.discontent[displaced])
-        target = p.tolerance0 + p.tolerance_belief * (self.belief - a.belief0_mean) - p.tolerance_discontent * self.discontent
-        self.tolerance = np.clip(self.tolerance + p.tolerance_speed * (target - self.tolerance), 0.0, 1.0)
-        self.adopted = decide_adoption(
+        target = np.subtract(self.belief, a.belief0_mean, out=self._scratch)
+        target *= p.tolerance_belief
+        target += p.tolerance0
+        target -= p.tolerance_discontent * self.discontent
+        target -= self.tolerance
+        target *= p.tolerance_speed
+        self.tolerance += target
+        np.clip(self.tolerance, 0.0, 1.0, out=self.tolerance)
+        incentive = np.subtract(salience, self.discontent, out=self._peer)
+        authority = np.multiply(self.exposure, propaganda, out=self._reach)
+        authority *= securitization
+        adopted = decide_adoption(
             self.belief,
-            incentive=salience - self.discontent,
+            incentive=incentive,
             peer_adoption=self.neighbour_mean(self.adopted),
-            authority=self.exposure * propaganda * securitization,
+            authority=authority,
             threshold=self.threshold,
             p=a,
+            out=self._spare_adopted,
+            scratch=self._scratch,
         )
+        self._spare_adopted, self.adopted = self.adopted, adopted
