@@ -22,9 +22,9 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import MissingConfigException
 from hydra.types import RunMode
-from omegaconf import DictConfig
+from omegaconf import DictConfig, open_dict, read_write
 
-from sim.config import CONF_DIR, Analysis, ConfigError, load_config, register, validate
+from sim.config import CONF_DIR, Analysis, ConfigError, check_values, is_group, load_config, register, validate
 
 register()
 
@@ -56,18 +56,30 @@ def check_writable(root: Path) -> None:
 
 
 def preflight(argv: list[str]) -> None:
-    """Compose and validate the config for every value a command-line sweep takes, before Hydra starts."""
-    parsed = OverridesParser.create().parse_overrides([a for a in argv if not a.startswith("-")])
+    """Compose the config once and check every value a sweep takes, on the command line or in the experiment
+    file's ``hydra.sweeper.params``, before Hydra starts (so a bad value writes nothing)."""
+    from hydra import compose, initialize_config_dir
+
+    parser = OverridesParser.create()
+    parsed = parser.parse_overrides([a for a in argv if not a.startswith("-")])
     fixed = [
         o.input_line
         for o in parsed
         if not o.is_sweep_override() and (not o.key_or_group.startswith("hydra") or o.key_or_group == "hydra.searchpath")
     ]
-    sweeps = [o for o in parsed if o.is_sweep_override()]
-    variants = [fixed] + [[*fixed, f"{o.get_key_element()}={v}"] for o in sweeps for v in o.sweep_string_iterator()]
-    for overrides in variants:
-        config = load_config(overrides)
-    check_writable(Path(config.output.root))
+    register()
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=fixed, return_hydra_config=True)
+    in_file = parser.parse_overrides([f"{k}={v}" for k, v in (cfg.hydra.sweeper.params or {}).items()])
+    sweeps = {o.get_key_element(): o for o in [*in_file, *parsed] if o.is_sweep_override()}  # the command line wins
+    for key, o in sweeps.items():
+        if is_group(o.key_or_group):  # each option of a config group composes differently
+            for option in o.sweep_string_iterator():
+                load_config([*fixed, f"{key}={option}"])
+    with read_write(cfg), open_dict(cfg):
+        del cfg["hydra"]
+    check_values(cfg, [f"{key}={v}" for key, o in sweeps.items() if not is_group(o.key_or_group) for v in o.sweep_string_iterator()])
+    check_writable(Path(cfg.output.root))
 
 
 @hydra.main(config_path="../conf", config_name="config", version_base="1.3")

@@ -52,6 +52,11 @@ def broken_timelines(tmp_path_factory) -> Path:
     (root / "timeline" / "malformed.yaml").write_text("name: broken\nevents: [ {date: 2016Q1, kind: \n")
     (root / "timeline" / "empty.yaml").write_text("")
     (root / "timeline" / "unsafe.yaml").write_text(f"name: !!python/object/apply:os.system ['touch {root}/pwned']\n")
+    (root / "experiment").mkdir()
+    (root / "experiment" / "bad_sweep.yaml").write_text(  # a value out of range in an experiment file's sweep
+        "# @package _global_\nexperiment: bad_sweep\nhydra:\n  mode: MULTIRUN\n  sweeper:\n    params:\n"
+        "      rival.sanctions.severity: 0,1.5\n      replication: range(0,2)\n"
+    )
     return root
 
 
@@ -84,6 +89,7 @@ BAD = [
     (["output.root=/proc/nonexistent/results"], "output.root"),
     (["replications=0"], "replications"),  # a sweep with no points
     (["-m", "central.strategy=none,bold"], "strategy"),  # a sweep with one bad point
+    (["+experiment=bad_sweep"], "rival.sanctions.severity"),  # ... set in the experiment file
     (["timeline=malformed"], "malformed.yaml"),
     (["timeline=empty"], "timeline"),
     (["timeline=unsafe"], "timeline"),
