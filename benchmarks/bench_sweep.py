@@ -1,10 +1,12 @@
 """(v) A 16-run sweep (desecuritize, 8 replications x 2 strategies) with Hydra's basic launcher and with joblib on all cores.
 
-    python benchmarks/bench_sweep.py [--repeat 2] [--replications 8]
+    python benchmarks/bench_sweep.py [--repeat 2] [--replications 8] [--citizens 10000 100000]
 
-Each sweep is the whole ``python -m sim +experiment=desecuritize replications=8 output.root=<tmp>``
-process, aggregation and figures included; ``hydra/launcher=joblib`` runs the jobs in
-``n_jobs=-1`` worker processes (all cores). The two launchers alternate, run by run.
+Each sweep is the whole ``python -m sim +experiment=desecuritize replications=8 agents.public.n=N
+output.root=<tmp>`` process, aggregation and figures included; ``hydra/launcher=joblib`` runs the
+jobs in ``n_jobs=-1`` worker processes (all cores). The two launchers alternate, run by run. At the
+default 10^4 citizens a run's model takes about 0.1 s, less than Hydra's composition of its config,
+so the serial parts of a sweep weigh heavily; at 10^5 the runs dominate, as in a research-scale sweep.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from common import PYTHON, REPO, describe  # noqa: E402
 LAUNCHERS = {"basic": [], "joblib": ["hydra/launcher=joblib"]}
 
 
-def time_sweep(launcher: str, replications: int) -> dict:
+def time_sweep(launcher: str, replications: int, citizens: int) -> dict:
     """Wall and CPU seconds of one sweep, and its phases read off the timestamps of its output lines.
 
     Phases: ``startup`` (interpreter, imports, Hydra, to the callback's "sweep: N runs into"), ``plan``
@@ -36,7 +38,8 @@ def time_sweep(launcher: str, replications: int) -> dict:
     ``jobs`` is serial whatever the launcher, which bounds the joblib speed-up (Amdahl).
     """
     with tempfile.TemporaryDirectory() as tmp:
-        command = [PYTHON, "-u", "-m", "sim", "+experiment=desecuritize", f"replications={replications}", f"output.root={tmp}"]
+        command = [PYTHON, "-u", "-m", "sim", "+experiment=desecuritize", f"replications={replications}", f"agents.public.n={citizens}"]
+        command.append(f"output.root={tmp}")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         marks: dict[str, float] = {}
         lines = []
@@ -70,24 +73,27 @@ def time_sweep(launcher: str, replications: int) -> dict:
     return {"wall_s": elapsed, "cpu_s": cpu, "phases_s": phases}
 
 
-def bench_sweep(repeat: int = 2, replications: int = 8) -> dict:
-    """Figures of benchmark (v)."""
-    samples: dict[str, list[dict]] = {name: [] for name in LAUNCHERS}
-    for _ in range(repeat):
-        for name in LAUNCHERS:
-            samples[name].append(time_sweep(name, replications))
-    out: dict = {"runs": 2 * replications, "cores": os.cpu_count()}
-    for name, runs in samples.items():
-        out[name] = describe([r["wall_s"] for r in runs]) | {
-            "cpu_s": statistics.median(r["cpu_s"] for r in runs),
-            "phases_s": {k: statistics.median(r["phases_s"].get(k, 0.0) for r in runs) for k in runs[0]["phases_s"]},
-            "runs": runs,
-        }
-    out["speedup"] = out["basic"]["median_s"] / out["joblib"]["median_s"]
-    basic = out["basic"]["phases_s"]
-    serial = sum(v for k, v in basic.items() if k != "jobs")
-    # the best joblib could do on idle cores: the basic sweep's serial phases plus its jobs shared among the cores
-    out["amdahl_bound"] = out["basic"]["median_s"] / (serial + basic.get("jobs", 0.0) / (os.cpu_count() or 1))
+def bench_sweep(repeat: int = 2, replications: int = 8, citizens: tuple[int, ...] = (10_000, 100_000)) -> dict:
+    """Figures of benchmark (v), per public size."""
+    out: dict = {"runs": 2 * replications, "cores": os.cpu_count(), "sizes": {}}
+    for n in citizens:
+        samples: dict[str, list[dict]] = {name: [] for name in LAUNCHERS}
+        for _ in range(repeat):
+            for name in LAUNCHERS:
+                samples[name].append(time_sweep(name, replications, n))
+        point: dict = {"citizens": n}
+        for name, runs in samples.items():
+            point[name] = describe([r["wall_s"] for r in runs]) | {
+                "cpu_s": statistics.median(r["cpu_s"] for r in runs),
+                "phases_s": {k: statistics.median(r["phases_s"].get(k, 0.0) for r in runs) for k in runs[0]["phases_s"]},
+                "runs": runs,
+            }
+        point["speedup"] = point["basic"]["median_s"] / point["joblib"]["median_s"]
+        basic = point["basic"]["phases_s"]
+        serial = sum(v for k, v in basic.items() if k != "jobs")
+        # the best joblib could do on idle cores: the basic sweep's serial phases plus its jobs shared among the cores
+        point["amdahl_bound"] = point["basic"]["median_s"] / (serial + basic.get("jobs", 0.0) / (os.cpu_count() or 1))
+        out["sizes"][str(n)] = point
     return out
 
 
@@ -95,8 +101,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--replications", type=int, default=8)
+    parser.add_argument("--citizens", type=int, nargs="+", default=[10_000, 100_000])
     args = parser.parse_args()
-    print(json.dumps(bench_sweep(args.repeat, args.replications), indent=2))
+    print(json.dumps(bench_sweep(args.repeat, args.replications, tuple(args.citizens)), indent=2))
 
 
 if __name__ == "__main__":
