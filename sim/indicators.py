@@ -57,9 +57,7 @@ INDICATORS: dict[str, Indicator] = {
             "share",
             lambda m: float(m.intellectuals.adopted.mean()),
         ),
-        Indicator(
-            "adoption_public", "share of citizens echoing the campaign", "share", lambda m: np.count_nonzero(m.public.adopted) / m.public.n
-        ),
+        Indicator("adoption_public", "share of citizens echoing the campaign", "share", lambda m: m.public.adoption_share),
         Indicator("local_policies", "local AI policies issued so far", "count", lambda m: float(m.provinces.policies.sum()), False),
         Indicator(
             "provinces_with_policy",
@@ -85,7 +83,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "domestic_input_share", "domestic share of AI inputs (capability-weighted)", "share", lambda m: _industry(m, "domestic_share")
         ),
-        Indicator("data_tolerance", "public tolerance of data use for AI", "0-1", lambda m: float(m.public.tolerance.mean())),
+        Indicator("data_tolerance", "public tolerance of data use for AI", "0-1", lambda m: m.public.mean_tolerance),
         Indicator("capability_ratio", "China's AI capability relative to the rival's", "ratio", lambda m: m.capability_ratio, False),
         Indicator("ai_economy", "core AI industry revenue", "RMB bn/year", lambda m: m.ai_economy, False),
         Indicator(
@@ -115,6 +113,6 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("state_involvement", "state involvement in the AI industry", "0-1", lambda m: m.central.involvement),
         Indicator("export_controls", "share of foreign AI inputs cut off by export controls", "share", lambda m: m.rival.export_controls),
         Indicator("subsidy_pool", "central and local AI subsidies", "RMB bn/quarter", lambda m: m.subsidy_pool(), False),
-        Indicator("discontent", "mean public discontent", "0-1", lambda m: m.public.mean_discontent()),
+        Indicator("discontent", "mean public discontent", "0-1", lambda m: m.public.mean_discontent),
     ]
 }

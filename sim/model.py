@@ -75,7 +75,7 @@ class SecuritizationModel(Model):
         return self.central.economic_budget + self.central.extraordinary_funding + self.provinces.total_subsidy
 
     def data_factor(self) -> float:
-        return max(float(self.public.tolerance.mean()) / max(self.public.initial_tolerance, 1e-9), 0.0)
+        return max(self.public.mean_tolerance / max(self.public.initial_tolerance, 1e-9), 0.0)
 
     def mean_adoption(self) -> float:
         return sum(float(INDICATORS[f"adoption_{a}"].measure(self)) for a in AUDIENCES) / len(AUDIENCES)
@@ -136,7 +136,7 @@ class SecuritizationModel(Model):
         self.ai_economy = float(self.firms.revenue.sum())
         automation = max(0.0, self.ai_economy / economy_before - 1.0) if economy_before > 0 else 0.0
         self.public.step(s_c, central.propaganda, self.persuasion, self.rally, automation, self.salience)
-        nationalism = s_c * (np.count_nonzero(self.public.adopted) / self.public.n)
+        nationalism = s_c * self.public.adoption_share
         self.talent.step(
             self.capability_ratio,
             self.config.firms.salary_premium,

@@ -261,7 +261,7 @@ def test_automation_breeds_discontent_and_erodes_data_tolerance(small_model):
     for _ in range(8):
         calm.step(automation=0.0, **args)
         shaken.step(automation=1.0, **args)
-    assert shaken.mean_discontent() > calm.mean_discontent()
+    assert shaken.mean_discontent > calm.mean_discontent
     assert shaken.tolerance.mean() < calm.tolerance.mean()
 
 

@@ -47,7 +47,7 @@ class CentralState(Agent):
             self.p.anxiety * m.salience * gap
             + self.p.w_rival * m.rival.securitization
             + self.p.w_sanction * m.sanction_risk
-            + self.p.w_regime * m.public.mean_discontent()
+            + self.p.w_regime * m.public.mean_discontent
             + self.p.w_targets * target_gap
         )
 

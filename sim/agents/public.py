@@ -71,6 +71,7 @@ class Public(Population):
         self._spare_belief = np.empty(n)
         self._spare_adopted = np.empty(n, dtype=bool)
         self._peer, self._reach, self._scratch = np.empty(n), np.empty(n), np.empty(n)
+        self.publish()
         self.create_members()
 
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
@@ -79,9 +80,14 @@ class Public(Population):
 
     def breach(self, severity: float) -> None:
         self.tolerance *= 1.0 - severity
+        self.publish()
 
-    def mean_discontent(self) -> float:
-        return float(self.discontent.mean())
+    def publish(self) -> None:
+        """The public's aggregates as the other actors and the indicators see them until the public next changes:
+        a survey at the end of the quarter. Computed once, as each is a pass over every citizen."""
+        self.adoption_share = np.count_nonzero(self.adopted) / self.n
+        self.mean_tolerance = float(self.tolerance.mean())
+        self.mean_discontent = float(self.discontent.mean())
 
     def step(self, securitization: float, propaganda: float, persuasion: float, rally: float, automation: float, salience: float) -> None:
         p = self.p
@@ -118,3 +124,4 @@ class Public(Population):
             scratch=self._scratch,
         )
         self._spare_adopted, self.adopted = self.adopted, adopted
+        self.publish()
