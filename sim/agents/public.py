@@ -99,9 +99,10 @@ class Public(Population):
         )
         self._spare_belief, self.belief = self.belief, belief
         draws = self.rng.random(self.n, out=self._scratch)
-        displaced = draws < p.displacement_rate * automation * self.job_risk
+        displaced = np.flatnonzero(draws < np.multiply(p.displacement_rate * automation, self.job_risk, out=self._reach))
         self.discontent *= 1.0 - p.discontent_decay
-        self.discontent[displaced] += p.discontent_gain * (1.0 - self.discontent[displaced])
+        hit = self.discontent[displaced]
+        self.discontent[displaced] = hit + p.discontent_gain * (1.0 - hit)
         target = np.subtract(self.belief, a.belief0_mean, out=self._scratch)
         target *= p.tolerance_belief
         target += p.tolerance0
@@ -113,10 +114,11 @@ class Public(Population):
         incentive = np.subtract(salience, self.discontent, out=self._peer)
         authority = np.multiply(self.exposure, propaganda, out=self._reach)
         authority *= securitization
+        np.copyto(self._scratch, self.adopted)  # as float64 for the mat-vec, without a new array
         adopted = decide_adoption(
             self.belief,
             incentive=incentive,
-            peer_adoption=self.neighbour_mean(self.adopted),
+            peer_adoption=self.neighbour_mean(self._scratch),
             authority=authority,
             threshold=self.threshold,
             p=a,
