@@ -100,13 +100,19 @@ def main(cfg: DictConfig) -> None:
         print(f"\nresults: {folder.final}")
         return
     if config.analysis == Analysis.calibrate:
+        import pandas as pd
+
         from sim.analysis.calibration import run_calibration
         from sim.io import RunFolder
 
         with RunFolder(Path(config.output.root), config.experiment) as folder:
             install = CONF_DIR / "calibrated" / "default.yaml" if config.calibration.install else None
             summary = run_calibration(config, folder.tmp, install)
-        print(f"\nbest loss {summary['best_loss']:.4g}: {summary['best']}")
+        print(f"\nbest loss {summary['best_loss']:.4g} over {summary['evaluations']} parameter sets; accepted {summary['accepted_sets']}")
+        for name, value in summary["best"].items():
+            u = summary["uncertainty"][name]
+            print(f"  {name:<40} {value:.4g}  accepted {u['mean']:.4g} +/- {u['sd']:.2g}, range [{u['min']:.4g}, {u['max']:.4g}]")
+        print(pd.read_csv(folder.final / "fit.csv")[["target", "use", "mean", "observed", "lo", "hi", "passed"]].to_string(index=False))
         fit, holdout = summary["fit_targets"], summary["holdout_targets"]
         print(f"fit targets passed {summary['fit_targets_passed']} of {fit}, holdout {summary['holdout_targets_passed']} of {holdout}")
         print(f"results: {folder.final}" + (f"; installed as {install}" if install else ""))
