@@ -448,6 +448,15 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
     return typed
 
 
+def dotted(tree: dict, prefix: str = "") -> dict[str, Any]:
+    """A nested mapping flattened to Hydra's dotted keys (``{"firms": {"growth": 0.03}}`` -> ``{"firms.growth": 0.03}``)."""
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        flat.update(dotted(value, f"{name}.") if isinstance(value, dict) else {name: value})
+    return flat
+
+
 def is_group(key: str) -> bool:
     """Whether an override's key chooses a config file (``timeline=none``, ``+experiment=x``) rather than a value."""
     return key.startswith("hydra/") or (CONF_DIR / key.replace(".", "/")).is_dir()

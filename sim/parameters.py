@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from sim.config import CONF_DIR, SimConfig
+from sim.config import CONF_DIR, SimConfig, dotted
 
 # Top-level entries of conf/config.yaml that are not model parameters: bookkeeping, output, Hydra itself.
 NOT_PARAMETERS = ("defaults", "experiment", "replications", "replication", "output", "hydra")
@@ -120,14 +120,8 @@ def groups() -> list[str]:
 
 def calibrated() -> dict[str, str]:
     """The fitted values of conf/calibrated/default.yaml, by dotted key."""
-
-    def flatten(tree: dict, prefix: str) -> dict[str, str]:
-        flat: dict[str, str] = {}
-        for key, value in tree.items():
-            flat.update(flatten(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}": str(value)})
-        return flat
-
-    return flatten(yaml.safe_load((CONF_DIR / CALIBRATED / "default.yaml").read_text(encoding="utf-8")) or {}, "")
+    tree = yaml.safe_load((CONF_DIR / CALIBRATED / "default.yaml").read_text(encoding="utf-8")) or {}
+    return {key: str(value) for key, value in dotted(tree).items()}
 
 
 def read_group(path: Path, prefix: str, skip: tuple[str, ...] = ()) -> Table:

@@ -16,7 +16,6 @@ also replaces ``conf/calibrated/default.yaml``, the values the baseline composes
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -31,8 +30,9 @@ from scipy.optimize import differential_evolution
 
 from sim.analysis.sensitivity import parameter_space, with_values
 from sim.analysis.validation import check_targets, evaluate_targets, replicated_runs
-from sim.config import ConfigError, SimConfig
+from sim.config import ConfigError, SimConfig, dotted
 from sim.io import provenance, result_config_yaml, write_json, write_text
+from sim.parameters import schema_field
 
 
 def check_parameters(config: SimConfig) -> dict[str, tuple[float, float]]:
@@ -44,7 +44,7 @@ def check_parameters(config: SimConfig) -> dict[str, tuple[float, float]]:
             raise ConfigError(
                 f"calibration.parameters.{name} is not a continuous model parameter: allowed names as in docs/ODD.md section 8"
             )
-        allowed_lo, allowed_hi = _schema_range(config, name)
+        allowed_lo, allowed_hi = schema_field(name)[1].metadata["range"]
         if not allowed_lo <= lo < hi <= allowed_hi:
             raise ConfigError(
                 f"calibration.parameters.{name}=[{lo}, {hi}] must satisfy lo < hi inside the allowed range [{allowed_lo}, {allowed_hi}]"
@@ -53,15 +53,6 @@ def check_parameters(config: SimConfig) -> dict[str, tuple[float, float]]:
     if not bounds:
         raise ConfigError("calibration.parameters is empty: name at least one parameter to fit")
     return bounds
-
-
-def _schema_range(config: SimConfig, name: str) -> tuple[float, float]:
-    node: object = config
-    *path, last = name.split(".")
-    for part in path:
-        node = getattr(node, part)
-    field = next(f for f in dataclasses.fields(node) if f.name == last)
-    return field.metadata["range"]
 
 
 def loss(table: pd.DataFrame) -> float:
@@ -104,13 +95,7 @@ class GenerationMap:
 
 def calibrated_yaml(values: dict[str, float], summary: dict) -> str:
     """The accepted values as a config the baseline composes (``# @package _global_``), provenance in the header."""
-    nested: dict = {}
-    for name, value in values.items():
-        *path, leaf = name.split(".")
-        node = nested
-        for part in path:
-            node = node.setdefault(part, {})
-        node[leaf] = float(f"{value:.4g}")
+    nested = OmegaConf.to_container(OmegaConf.from_dotlist([f"{name}={float(f'{value:.4g}')}" for name, value in values.items()]))
     lines = [
         "# @package _global_",
         "# Calibrated values, composed over the group defaults by conf/config.yaml (`calibrated=none` runs the",
@@ -132,19 +117,10 @@ def calibrated_yaml(values: dict[str, float], summary: dict) -> str:
 def installed_values(config: SimConfig, best: dict[str, float], installed: Path) -> dict[str, float]:
     """The fitted values, plus the values already installed for parameters not fitted this time (the fit was
     conditioned on them, so they stay)."""
-    previous = _dotted(yaml.safe_load(installed.read_text()) or {}) if installed.exists() else {}
+    previous = dotted(yaml.safe_load(installed.read_text()) or {}) if installed.exists() else {}
     structured = OmegaConf.structured(config)
     kept = {name: float(OmegaConf.select(structured, name)) for name in previous if name not in best}
     return {**kept, **best}
-
-
-def _dotted(tree: dict, prefix: str = "") -> dict[str, object]:
-    """A nested mapping flattened to dotted keys."""
-    flat: dict[str, object] = {}
-    for key, value in tree.items():
-        name = f"{prefix}{key}"
-        flat.update(_dotted(value, f"{name}.") if isinstance(value, dict) else {name: value})
-    return flat
 
 
 def run_calibration(config: SimConfig, out: Path, install: Path | None = None) -> dict:
