@@ -49,6 +49,7 @@ class TimeConfig:
 @dataclass
 class PopulationSize:
     n: int = bounded(1, 5_000_000)
+    represents: float = bounded(1, 1e10)
 
 
 @dataclass
@@ -77,6 +78,7 @@ class AudienceConfig:
     beta_authority: float = bounded(0, 10)
     threshold_mean: float = bounded(0, 10)
     threshold_sd: float = bounded(0, 10)
+    switching_cost: float = bounded(0, 10)
 
 
 @dataclass
@@ -100,6 +102,8 @@ class CentralConfig:
     involvement_speed: float = bounded(0, 1)
     outreach: float = bounded(0, 1)
     propaganda: float = bounded(0, 1)
+    propaganda_gain: float = bounded(0, 1)
+    propaganda_feedback: float = bounded(0, 1)
 
 
 @dataclass
@@ -115,6 +119,7 @@ class LocalConfig:
     career_mean: float = bounded(0, 10)
     econ_stake_mean: float = bounded(0.01, 10)
     subsidy_per_policy: float = bounded(0, 100)
+    revenue_weight: float = bounded(0, 20)
     audience: AudienceConfig = field(default_factory=AudienceConfig)
 
 
@@ -162,6 +167,7 @@ class FirmsConfig:
     subsidy_boost: float = bounded(0, 10)
     data_weight: float = bounded(0, 2)
     talent_weight: float = bounded(0, 2)
+    sanction_cost: float = bounded(0, 10)
     audience: AudienceConfig = field(default_factory=AudienceConfig)
 
 
@@ -270,6 +276,7 @@ class EconomyConfig:
     capability_ratio0: float = bounded(0.01, 10)
     revenue_scale: float = bounded(0, 1e6)
     global_demand: float = bounded(0, 10)
+    rally_share: float = bounded(1e-6, 1)
     target_2020: float = bounded(0.001, 1e6)
     target_2025: float = bounded(0.001, 1e6)
     target_2030: float = bounded(0.001, 1e6)

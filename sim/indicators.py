@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.agents.central_state import AUDIENCES
+
 if TYPE_CHECKING:
     from sim.model import SecuritizationModel
 
@@ -21,26 +23,7 @@ class Indicator:
     is_share: bool = True
 
 
-def _weighted(values: np.ndarray, weights: np.ndarray) -> float:
-    total = weights.sum()
-    return float((values * weights).sum() / total) if total > 0 else 1.0
-
-
-def _industry(m: SecuritizationModel, attr: str) -> float:
-    """Capability-weighted mean over genuine Chinese AI firms: the industry's, not the average firm's, view."""
-    f = m.firms
-    mask = f.genuine & f.chinese
-    return _weighted(getattr(f, attr)[mask], f.capability[mask])
-
-
-def _washing_share(m: SecuritizationModel) -> float:
-    f = m.firms
-    labelled = int(((f.genuine | f.washing) & f.chinese).sum())
-    return float(f.washing.sum()) / labelled if labelled else 0.0
-
-
 CONSEQUENCES = ("talent_capital", "efficiency", "governance", "rivalry", "global_access")
-AUDIENCES = ("local", "firms", "intellectuals", "public")
 
 INDICATORS: dict[str, Indicator] = {
     i.name: i
@@ -48,7 +31,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("securitization_central", "central state's security framing of AI", "0-1", lambda m: m.central.securitization),
         Indicator("securitization_rival", "rival state's security framing of China's AI", "0-1", lambda m: m.rival.securitization),
         Indicator(
-            "adoption_local", "share of provinces echoing the centre's AI campaign", "share", lambda m: float(m.provinces.adopted.mean())
+            "adoption_local", "share of provinces echoing the centre's AI campaign", "share", lambda m: float(m.local.adopted.mean())
         ),
         Indicator("adoption_firms", "share of firms echoing the campaign", "share", lambda m: float(m.firms.adopted.mean())),
         Indicator(
@@ -58,12 +41,12 @@ INDICATORS: dict[str, Indicator] = {
             lambda m: float(m.intellectuals.adopted.mean()),
         ),
         Indicator("adoption_public", "share of citizens echoing the campaign", "share", lambda m: m.public.adoption_share),
-        Indicator("local_policies", "local AI policies issued so far", "count", lambda m: float(m.provinces.policies.sum()), False),
+        Indicator("local_policies", "local AI policies issued so far", "count", lambda m: float(m.local.policies.sum()) * m.represents("local"), False),
         Indicator(
             "provinces_with_policy",
             "provinces that have issued at least one AI policy",
             "count",
-            lambda m: float((m.provinces.policies > 0).sum()),
+            lambda m: float((m.local.policies > 0).sum()) * m.represents("local"),
             False,
         ),
         Indicator(
@@ -73,15 +56,15 @@ INDICATORS: dict[str, Indicator] = {
             lambda m: float(m.intellectuals.articles),
             False,
         ),
-        Indicator("ai_washing_share", "share of AI-labelled firms that relabelled non-AI business", "share", _washing_share),
+        Indicator("ai_washing_share", "share of AI-labelled firms that relabelled non-AI business", "share", lambda m: m.firms.washing_share),
         Indicator(
             "sanctioned_share",
             "share of Chinese firms on the rival's entity list",
             "share",
-            lambda m: float(m.firms.sanctioned[m.firms.chinese].mean()),
+            lambda m: float(m.rival.entity_list[m.firms.chinese].mean()),
         ),
         Indicator(
-            "domestic_input_share", "domestic share of AI inputs (capability-weighted)", "share", lambda m: _industry(m, "domestic_share")
+            "domestic_input_share", "domestic share of AI inputs (capability-weighted)", "share", lambda m: m.firms.industry(m.firms.domestic_share)
         ),
         Indicator("data_tolerance", "public tolerance of data use for AI", "0-1", lambda m: m.public.mean_tolerance),
         Indicator("capability_ratio", "China's AI capability relative to the rival's", "ratio", lambda m: m.capability_ratio, False),
@@ -92,7 +75,7 @@ INDICATORS: dict[str, Indicator] = {
             "share",
             lambda m: m.talent.foreign_share_in_china(),
         ),
-        Indicator("efficiency", "(b) input efficiency against the open-sourcing frontier", "0-1", lambda m: _industry(m, "efficiency")),
+        Indicator("efficiency", "(b) input efficiency against the open-sourcing frontier", "0-1", lambda m: m.firms.industry(m.firms.efficiency)),
         Indicator("governance", "(c) share of third countries endorsing China-led AI governance", "share", lambda m: m.third.china_share()),
         Indicator(
             "rivalry",
@@ -100,8 +83,8 @@ INDICATORS: dict[str, Indicator] = {
             "0-1",
             lambda m: float(np.sqrt(m.central.securitization * m.rival.securitization)),
         ),
-        Indicator("global_access", "(e) Chinese AI firms' access to global markets and inputs", "0-1", lambda m: _industry(m, "access")),
-        Indicator("framing_local", "security framing of provinces' latest AI policies", "0-1", lambda m: float(m.provinces.framing.mean())),
+        Indicator("global_access", "(e) Chinese AI firms' access to global markets and inputs", "0-1", lambda m: m.firms.industry(m.firms.access)),
+        Indicator("framing_local", "security framing of provinces' latest AI policies", "0-1", lambda m: float(m.local.framing.mean())),
         Indicator(
             "cooperation",
             "share of intellectuals keeping foreign collaborators",
@@ -112,7 +95,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("extraordinary_measures", "securitization times audience acceptance", "0-1", lambda m: m.central.measures),
         Indicator("state_involvement", "state involvement in the AI industry", "0-1", lambda m: m.central.involvement),
         Indicator("export_controls", "share of foreign AI inputs cut off by export controls", "share", lambda m: m.rival.export_controls),
-        Indicator("subsidy_pool", "central and local AI subsidies", "RMB bn/quarter", lambda m: m.subsidy_pool(), False),
+        Indicator("subsidy_pool", "central and local AI subsidies", "RMB bn/quarter", lambda m: m.central.economic_budget + m.central.extraordinary_funding + float(m.local.subsidy.sum()) * m.represents("local"), False),
         Indicator("discontent", "mean public discontent", "0-1", lambda m: m.public.mean_discontent),
     ]
 }

@@ -3,8 +3,11 @@
 Layer 1, private belief that AI is a national-security matter: Friedkin-Johnsen updating
 (Friedkin & Johnsen 1990) with the central state as a stubborn broadcaster.
 Layer 2, public adoption (echoing the centre's AI campaign): a Granovetter (1978) threshold on
-belief, economic incentive, peers' adoption and authority pressure, so that adoption can
-run ahead of belief (Kuran's preference falsification).
+belief, economic incentive (net of the costs the agent bears), peers' adoption and authority
+pressure, so that adoption can run ahead of belief (Kuran's preference falsification). Adoption has
+memory: switching either way costs ``switching_cost`` (a band of hysteresis around the threshold,
+as in Kuran's model, where a public stance is costly to revise); at 0 it is re-decided afresh every
+quarter, the memoryless rule of the first version (``structure/adoption=memoryless``).
 """
 
 from __future__ import annotations
@@ -62,15 +65,25 @@ def decide_adoption(
     authority: np.ndarray | float,
     threshold: np.ndarray,
     p: AudienceConfig,
+    adopted: np.ndarray | None = None,
     out: np.ndarray | None = None,
     scratch: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Adopt when the weighted reasons to echo the campaign reach the agent's own threshold.
+    """Adopt when the weighted reasons to echo the campaign clear the agent's own threshold.
 
-    ``out`` (bool) and ``scratch`` (float64) are optional reusable buffers, as in :func:`update_beliefs`.
+    With ``adopted`` (the current stance) an adopter keeps echoing until the reasons fall below
+    threshold - switching_cost, and a non-adopter starts only above threshold + switching_cost; so a
+    stance, once taken, survives small setbacks but not a lasting cost. ``out`` (bool) and ``scratch``
+    (float64) are optional reusable buffers, as in :func:`update_beliefs`.
     """
     utility = np.multiply(p.beta_belief, belief, out=scratch)
     utility += p.beta_incentive * incentive
     utility += p.beta_peer * peer_adoption
     utility += p.beta_authority * authority
-    return np.greater_equal(utility, threshold, out=out)
+    utility -= threshold
+    if adopted is None or p.switching_cost == 0:
+        return np.greater_equal(utility, 0.0, out=out)
+    # adopters need utility >= -cost, others >= +cost: shift by cost, back by 2 cost where adopted
+    utility -= p.switching_cost
+    utility += (2.0 * p.switching_cost) * adopted
+    return np.greater_equal(utility, 0.0, out=out)

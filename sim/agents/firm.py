@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 
 from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
 from sim.agents.population import Population, PopulationField, PopulationMember
 from sim.config import FirmsConfig
+from sim.perception import Perception
+from sim.timeline import Event
 
 
 class FirmKind(IntEnum):
@@ -56,14 +59,17 @@ class Firms(Population):
       Rodriguez-Clare 2012).
     - Relabelling: a firm without genuine AI business relabels as "AI" when its expected subsidy
       (after audits) exceeds its relabelling cost.
+
+    The population is a sample of the industry: each firm stands for ``represents / n`` real firms, so
+    money is per real firm (a firm's subsidy is its share of the pool per firm it stands for) and
+    totals are the sample's sum scaled back up; results do not depend on how many firms are simulated.
     """
 
-    stream_key = 2
     member_class = Firm
 
-    def __init__(self, model, n: int, p: FirmsConfig) -> None:
-        super().__init__(model, n)
-        self.p = p
+    def __init__(self, model, p: FirmsConfig, stream: int, n: int) -> None:
+        super().__init__(model, p, stream, n)
+        self.scale = model.represents("firms")
         rng = self.rng
         profiles = [p.profiles.champion, p.profiles.private, p.profiles.startup, p.profiles.foreign]
         shares = np.array([pr.share for pr in profiles])
@@ -94,7 +100,6 @@ class Firms(Population):
         self.belief = self.belief0.copy()
         self.threshold = initial_thresholds(rng, n, p.audience)
         self.adopted = np.zeros(n, dtype=bool)
-        self.create_members()
 
     # --- perception -------------------------------------------------------------------------
     @property
@@ -135,38 +140,30 @@ class Firms(Population):
         self.domestic_price = 1.0 + p.domestic_premium0 * (1.0 + self.domestic_experience / p.learning_scale) ** (-p.learning)
 
     def allocate_subsidies(self, pool: float) -> None:
-        """Subsidies go to firms labelled "AI", weighted toward close state ties; audits claw back from relabellers."""
+        """Subsidies go to firms labelled "AI", weighted toward close state ties; audits claw back from relabellers.
+
+        Per real firm: the pool divided over the firms the sample stands for (``scale`` each)."""
         p = self.p
         weight = (1.0 + self.ties) * self.chinese
         labelled_prev = self.genuine | self.washing
-        total = float((weight * labelled_prev).sum())
+        total = float((weight * labelled_prev).sum()) * self.scale
         expected = pool * weight / max(total, 1e-12) * (1.0 - p.audit)
         self.washing = (~self.genuine) & self.chinese & (expected > self.washing_cost)
         labelled = (self.genuine | self.washing) & self.chinese
-        share = weight * labelled / max(float((weight * labelled).sum()), 1e-12)
+        share = weight * labelled / max(float((weight * labelled).sum()) * self.scale, 1e-12)
         self.subsidy = pool * share * (1.0 - p.audit * self.washing)
         self.labelled = labelled
 
-    def list_entities(self, expected_share: float, tie_weight: float, capability_weight: float) -> int:
-        """The rival's listing round: target Chinese firms by state ties and capability."""
-        candidates = self.chinese & ~self.sanctioned
-        n_candidates = int(candidates.sum())
-        if n_candidates == 0 or expected_share <= 0:
-            return 0
-        relative = self.capability / self.capability[candidates].mean()
-        score = np.exp(tie_weight * self.ties) * relative**capability_weight * candidates
-        prob = np.minimum(1.0, expected_share * n_candidates * score / score.sum())
-        listed = self.rng.random(self.n) < prob
-        cand_ties = np.sort(self.ties[candidates])
-        self.tie_rank_at_listing[listed] = np.searchsorted(cand_ties, self.ties[listed], side="right") / n_candidates
-        self.sanctioned |= listed
-        return int(listed.sum())
+    def on_event(self, event: Event) -> None:
+        if event.kind == "national_team":
+            self.designate_national_team(event.params["size"])
 
-    def designate_national_team(self, size: int) -> None:
-        """The centre names the most capable genuine Chinese AI firms as the national team."""
+    def designate_national_team(self, size: float) -> None:
+        """The centre names the most capable genuine Chinese AI firms as the national team: ``size`` real
+        firms, so the same share of the industry whatever the sample's size."""
         eligible = np.flatnonzero(self.genuine & self.chinese)
         order = eligible[np.argsort(-self.capability[eligible], kind="stable")]
-        self.national_team[order[: int(size)]] = True
+        self.national_team[order[: int(round(size / self.scale))]] = True
 
     def grow(self, capability_ratio: float, data_factor: float, talent_factor: float) -> None:
         """Capability grows faster the further behind the frontier (advantage of backwardness)."""
@@ -184,31 +181,32 @@ class Firms(Population):
         sales = (1.0 - self.export) + self.export * market * global_demand
         self.revenue = revenue_scale * self.capability * self.efficiency * sales * self.genuine
 
-    def step(self, ctx) -> None:
-        """One quarter of firm decisions; ``ctx`` is the model, read for the shared conditions."""
-        p = self.p
-        salience = ctx.salience
+    def step(self, view: Perception) -> None:
+        """One quarter of firm decisions, from the quarter's snapshot."""
+        p, w, central, rival = self.p, view.world, view.central, view.rival
+        self.sanctioned = rival.entity_list.copy()
+        self.record_listings(rival.listed_share)
         risk = self.own_risk()
-        severity = ctx.config.rival.sanctions.severity
-        pool = ctx.subsidy_pool()
-        quarterly_revenue = float(self.revenue.sum()) / 4.0
-        self.choose_ties(pool / (pool + quarterly_revenue + 1e-12), ctx.central.involvement, risk)
-        cut = self.choose_sourcing(ctx.rival.export_controls, severity, ctx.central.measures, risk)
+        severity = rival.severity
+        pool = central.funding + view.local.subsidy
+        quarterly_revenue = float(self.revenue.sum()) * self.scale / 4.0
+        self.choose_ties(pool / (pool + quarterly_revenue + 1e-12), central.involvement, risk)
+        cut = self.choose_sourcing(rival.export_controls, severity, central.measures, risk)
         self.learn_domestic()
         self.allocate_subsidies(pool)
-        self.grow(ctx.capability_ratio, ctx.data_factor(), ctx.talent.china_talent_factor())
-        self.earn(severity, ctx.third.restriction_share(), cut, ctx.config.economy.revenue_scale, ctx.config.economy.global_demand)
+        self.grow(w.capability_ratio, view.public.data_factor, view.talent.china_factor)
+        self.earn(severity, view.third.restriction, cut, self.model.config.economy.revenue_scale, self.model.config.economy.global_demand)
         self.belief = update_beliefs(
-            self.belief, self.belief0, self.mean_by_kind(self.belief), ctx.central.securitization, ctx.persuasion, ctx.rally, p.audience
+            self.belief, self.belief0, self.mean_by_kind(self.belief), central.securitization, view.intellectuals.persuasion, w.rally, p.audience
         )
-        labelled = self.labelled
         self.adopted = decide_adoption(
             self.belief,
-            incentive=salience * labelled + self.ties - self.export * risk,
+            incentive=w.salience * self.labelled + self.ties - self.export * risk - p.sanction_cost * self.sanctioned * severity * self.export,
             peer_adoption=self.mean_by_kind(self.adopted.astype(float)),
-            authority=ctx.central.securitization * self.ties,
+            authority=central.securitization * self.ties,
             threshold=self.threshold,
             p=p.audience,
+            adopted=self.adopted,
         )
 
     def mean_by_kind(self, values: np.ndarray) -> np.ndarray:
@@ -217,12 +215,45 @@ class Firms(Population):
         counts = np.maximum(np.bincount(self.kind, minlength=len(FirmKind)), 1)
         return (sums / counts)[self.kind]
 
-    def record_listings(self, listed: int) -> None:
-        candidates = max(int(self.chinese.sum()), 1)
+    def record_listings(self, listed_share: float) -> None:
+        """The listing hazard firms perceive: the share of Chinese firms listed, exponentially smoothed."""
         m = self.p.risk_memory
-        self.hazard = m * self.hazard + (1.0 - m) * listed / candidates
+        self.hazard = m * self.hazard + (1.0 - m) * listed_share
 
     # --- aggregates --------------------------------------------------------------------------
     @property
     def china_capability(self) -> float:
-        return float(self.capability[self.genuine & self.chinese].sum())
+        return float(self.capability[self.genuine & self.chinese].sum()) * self.scale
+
+    @property
+    def ai_economy(self) -> float:
+        """Core AI industry revenue [RMB bn/year]: the sample's revenue scaled to the industry it stands for."""
+        return float(self.revenue.sum()) * self.scale
+
+    def industry(self, values: np.ndarray) -> float:
+        """Capability-weighted mean over genuine Chinese AI firms: the industry's, not the average firm's, view."""
+        mask = self.genuine & self.chinese
+        weights = self.capability[mask]
+        total = weights.sum()
+        return float((values[mask] * weights).sum() / total) if total > 0 else 1.0
+
+    @property
+    def washing_share(self) -> float:
+        """Share of AI-labelled firms that relabelled non-AI business as AI."""
+        labelled = int(self.labelled.sum())
+        return float(self.washing.sum()) / labelled if labelled else 0.0
+
+    def observe(self) -> dict[str, Any]:
+        return {
+            "adoption": float(self.adopted.mean()),
+            "ai_economy": self.ai_economy,
+            "china_capability": self.china_capability,
+            "sanction_risk": self.sanction_risk,
+            "efficiency": self.industry(self.efficiency),
+            "access": self.industry(self.access),
+            "domestic_share": self.industry(self.domestic_share),
+            "sanctioned_share": float(self.sanctioned[self.chinese].mean()) if self.chinese.any() else 0.0,
+            "ties": self.ties,
+            "capability": self.capability,
+            "chinese": self.chinese,
+        }

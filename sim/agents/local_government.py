@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from typing import Any
+
 from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
 from sim.agents.population import Population, PopulationField, PopulationMember
 from sim.config import LocalConfig
+from sim.perception import Perception
+from sim.timeline import Event
 
 
 class LocalGovernment(PopulationMember):
@@ -31,14 +35,15 @@ class Provinces(Population):
     issued recently (regional competition). A policy's security framing is the province's best
     compromise between pleasing the centre and reassuring investors: it minimizes
     career * (f - S_c)^2 + econ_stake * f^2, so f = career * S_c / (career + econ_stake).
+    A province's reason to echo the campaign is its AI economy: its capacity times salience once it
+    has a policy, plus the industry's growth (``revenue_weight``), so a shrinking industry (sanctions,
+    export controls) costs provinces their reason to echo.
     """
 
-    stream_key = 1
     member_class = LocalGovernment
 
-    def __init__(self, model, n: int, p: LocalConfig) -> None:
-        super().__init__(model, n)
-        self.p = p
+    def __init__(self, model, p: LocalConfig, stream: int, n: int) -> None:
+        super().__init__(model, p, stream, n)
         rng = self.rng
         self.capacity = rng.lognormal(0.0, p.capacity_sigma, n)
         self.capacity /= self.capacity.mean()
@@ -53,7 +58,10 @@ class Provinces(Population):
         self.framing = np.zeros(n)
         self.subsidy = np.zeros(n)
         self.window_signal = 0.0
-        self.create_members()
+
+    def on_event(self, event: Event) -> None:
+        if event.kind == "policy_window":
+            self.open_policy_window()
 
     def open_policy_window(self) -> None:
         self.window_signal = 1.0
@@ -74,20 +82,28 @@ class Provinces(Population):
         self.subsidy = p.subsidy_per_policy * self.capacity * np.log1p(self.policies)
         self.window_signal *= np.exp(-1.0 / p.window_memory)
 
-    def step(self, step: int, securitization: float, persuasion: float, rally: float, funding: float, salience: float) -> None:
+    def step(self, view: Perception) -> None:
         a = self.p.audience
-        self.belief = update_beliefs(self.belief, self.belief0, self.belief.mean(), securitization, persuasion, rally, a)
-        self.issue_policies(step, securitization, funding, salience)
+        w, securitization = view.world, view.central.securitization
+        self.belief = update_beliefs(self.belief, self.belief0, self.belief.mean(), securitization, view.intellectuals.persuasion, w.rally, a)
+        self.issue_policies(w.step, securitization, view.central.funding, w.salience)
         has_policy = self.policies > 0
         self.adopted = decide_adoption(
             self.belief,
-            incentive=salience * self.capacity * has_policy,
+            incentive=self.capacity * has_policy * (w.salience + self.p.revenue_weight * w.ai_economy_growth),
             peer_adoption=self.adopted.mean(),
             authority=self.career * securitization,
             threshold=self.threshold,
             p=a,
+            adopted=self.adopted,
         )
 
-    @property
-    def total_subsidy(self) -> float:
-        return float(self.subsidy.sum())
+    def observe(self) -> dict[str, Any]:
+        scale = self.model.represents("local")
+        return {
+            "adoption": float(self.adopted.mean()),
+            "subsidy": float(self.subsidy.sum()) * scale,
+            "policies": float(self.policies.sum()) * scale,
+            "with_policy": float((self.policies > 0).sum()) * scale,
+            "framing": float(self.framing.mean()),
+        }

@@ -1,15 +1,53 @@
-"""Array-backed agents: per-agent state lives in numpy arrays owned by a population.
+"""What every actor shares: a config node, its own random stream, and the actor contract.
 
-Vectorized decision rules update the arrays for all members at once; each member is
-still a Mesa agent whose state reads and writes its own entry through properties.
+The contract (see :mod:`sim.perception`): ``observe()`` returns what the actor shows the others at the
+end of a quarter; ``step(view)`` decides from the quarter's frozen snapshot and the actor's own state;
+``on_event(event)`` takes the timeline's events it cares about. Population actors keep per-agent state
+in numpy arrays; each member is still a Mesa agent that reads and writes its own row, created the
+first time anybody asks for the members (building a million Mesa objects nobody reads costs more
+than the model).
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 from mesa import Agent, Model
+
+from sim.perception import Perception
+from sim.timeline import Event
+
+
+class Actor:
+    """Config node ``p``, random stream ``stream_key`` re-derived every quarter (common random numbers)."""
+
+    def __init__(self, model: Model, p: Any, stream: int) -> None:
+        self.model = model
+        self.p = p
+        self.stream_key = stream
+        self._rng_step = -1
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """This actor's numbers for the current quarter, the same in every arm of a seed and replication,
+        whatever the actor drew before (see :meth:`sim.model.SecuritizationModel.stream`)."""
+        if self._rng_step != self.model.steps:
+            self._rng = self.model.stream(self.stream_key)
+            self._rng_step = self.model.steps
+        return self._rng
+
+    def start(self, view: Perception) -> None:
+        """Initial conditions that depend on what the other actors show at the start (none by default)."""
+
+    def on_event(self, event: Event) -> None:
+        """React to a timeline event of a kind this actor handles (none by default)."""
+
+    def observe(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def step(self, view: Perception) -> None:
+        raise NotImplementedError
 
 
 class PopulationField:
@@ -36,28 +74,18 @@ class PopulationMember(Agent):
         self.idx = idx
 
 
-class Population:
-    """Owns the state arrays of one agent type and creates its Mesa agents.
-
-    Its random draws come from its own stream, re-derived every quarter from (root, stream_key, step)
-    (see :meth:`sim.model.SecuritizationModel.stream`): runs that differ in one lever draw the same
-    numbers in the same quarter, whatever they drew before (common random numbers).
-    """
+class Population(Actor):
+    """Owns the state arrays of one agent type; ``members`` are its Mesa agents, built on first use."""
 
     member_class: type[PopulationMember] = PopulationMember
-    stream_key: ClassVar[int]
 
-    def __init__(self, model: Model, n: int) -> None:
-        self.model = model
+    def __init__(self, model: Model, p: Any, stream: int, n: int) -> None:
+        super().__init__(model, p, stream)
         self.n = n
-        self._rng_step = -1
+        self._members: list[PopulationMember] | None = None
 
     @property
-    def rng(self) -> np.random.Generator:
-        if self._rng_step != self.model.steps:
-            self._rng = self.model.stream(self.stream_key)
-            self._rng_step = self.model.steps
-        return self._rng
-
-    def create_members(self) -> None:
-        self.members = [self.member_class(self.model, self, i) for i in range(self.n)]
+    def members(self) -> list[PopulationMember]:
+        if self._members is None:
+            self._members = [self.member_class(self.model, self, i) for i in range(self.n)]
+        return self._members

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
 from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
 from sim.agents.population import Population, PopulationField, PopulationMember
 from sim.config import PublicConfig
+from sim.perception import Perception
+from sim.timeline import Event
 
 
 class Citizen(PopulationMember):
@@ -45,12 +49,10 @@ class Public(Population):
     data use "for the sake of national security"); a data breach cuts it by its severity.
     """
 
-    stream_key = 4
     member_class = Citizen
 
-    def __init__(self, model, n: int, p: PublicConfig) -> None:
-        super().__init__(model, n)
-        self.p = p
+    def __init__(self, model, p: PublicConfig, stream: int, n: int) -> None:
+        super().__init__(model, p, stream, n)
         rng = self.rng
         self.network = small_world(rng, n, p.network.degree, p.network.rewire)
         degree = np.asarray(self.network.sum(axis=1)).ravel()
@@ -72,11 +74,14 @@ class Public(Population):
         self._spare_adopted = np.empty(n, dtype=bool)
         self._peer, self._reach, self._scratch = np.empty(n), np.empty(n), np.empty(n)
         self.publish()
-        self.create_members()
 
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
         mean = self.network @ np.asarray(values, dtype=np.float64)
         return np.multiply(mean, self.inv_degree, out=mean)
+
+    def on_event(self, event: Event) -> None:
+        if event.kind == "data_breach":
+            self.breach(event.params["severity"])
 
     def breach(self, severity: float) -> None:
         self.tolerance *= 1.0 - severity
@@ -89,9 +94,20 @@ class Public(Population):
         self.mean_tolerance = float(self.tolerance.mean())
         self.mean_discontent = float(self.discontent.mean())
 
-    def step(self, securitization: float, propaganda: float, persuasion: float, rally: float, automation: float, salience: float) -> None:
+    def observe(self) -> dict[str, Any]:
+        return {
+            "adoption": self.adoption_share,
+            "discontent": self.mean_discontent,
+            "tolerance": self.mean_tolerance,
+            "data_factor": max(self.mean_tolerance / max(self.initial_tolerance, 1e-9), 0.0),
+        }
+
+    def step(self, view: Perception) -> None:
         p = self.p
         a = p.audience
+        w, central = view.world, view.central
+        securitization, propaganda, persuasion = central.securitization, central.propaganda, view.intellectuals.persuasion
+        rally, automation, salience = w.rally, max(0.0, w.ai_economy_growth), w.salience
         reach = np.multiply(self.exposure, propaganda, out=self._reach)
         reach *= persuasion
         belief = update_beliefs(
@@ -122,6 +138,7 @@ class Public(Population):
             authority=authority,
             threshold=self.threshold,
             p=a,
+            adopted=self.adopted,
             out=self._spare_adopted,
             scratch=self._scratch,
         )

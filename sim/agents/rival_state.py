@@ -2,32 +2,53 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from mesa import Agent
 
+from sim.agents.population import Actor
 from sim.config import RivalConfig
+from sim.perception import Perception
+from sim.timeline import Event, Quarter
 
 
-class RivalState(Agent):
+class RivalState(Actor, Agent):
     """Securitizes in response to China's securitization and capability (Richardson 1960).
 
     dS/dt = mirror * S_china + w_capability * capability_ratio + grievance - restraint * S, per quarter.
     From its securitization it decides sanctions (entity-list rounds targeting firms with close state
-    ties and high capability), export-control enforcement, visa limits and pressure on third countries.
+    ties and high capability: its entity list is its own state), export-control enforcement, visa
+    limits and pressure on third countries.
     """
 
-    STREAM = 7  # its own random stream (see Population)
-
-    def __init__(self, model, p: RivalConfig, capability: float) -> None:
-        super().__init__(model)
-        self.p = p
+    def __init__(self, model, p: RivalConfig, stream: int, n: int | None = None) -> None:
+        Actor.__init__(self, model, p, stream)
+        Agent.__init__(self, model)
         self.securitization = p.securitization0
-        self.capability = capability
+        self.sanctions_start = Quarter.parse(p.sanctions.start, key="rival.sanctions.start").index
+        self.capability = 1.0
         self.scope = 0.0
         self.export_controls = 0.0
         self.pending_rounds = 0.0
         self.shock = 0.0
-        self.listed_this_step = 0
+        self.entity_list = np.zeros(0, dtype=bool)
+        self.listed_share = 0.0
+        self.listed_capability_share = 0.0
+
+    def start(self, view: Perception) -> None:
+        """The rival's capability sets the scale: China's at the configured initial ratio (floored for a world with no Chinese AI firm)."""
+        self.capability = max(view.firms.china_capability, 1e-9) / self.model.config.economy.capability_ratio0
+        self.entity_list = np.zeros(view.firms.ties.size, dtype=bool)
+
+    def on_event(self, event: Event) -> None:
+        match event.kind:
+            case "rival_shock":
+                self.shock += event.params["delta"]
+            case "sanction_round":
+                self.pending_rounds += event.params["size"]
+            case "export_control":
+                self.scope = max(self.scope, event.params["scope"])
 
     @property
     def visa_limits(self) -> float:
@@ -37,53 +58,76 @@ class RivalState(Agent):
     def pressure(self) -> float:
         return self.p.pressure * self.securitization
 
-    @property
-    def sanctions_active(self) -> bool:
-        return self.model.quarter_index >= self.model.sanctions_start and self.p.sanctions.severity > 0
+    def sanctions_active(self, quarter_index: int) -> bool:
+        return quarter_index >= self.sanctions_start and self.p.sanctions.severity > 0
 
-    def mirror(self) -> None:
-        m = self.model
-        drive = self.p.mirror * m.central.securitization + self.p.w_capability * m.capability_ratio + self.p.grievance
+    def mirror(self, view: Perception) -> None:
+        drive = self.p.mirror * view.central.securitization + self.p.w_capability * view.world.capability_ratio + self.p.grievance
         self.securitization = float(np.clip(self.securitization + drive - self.p.restraint * self.securitization + self.shock, 0.0, 1.0))
         self.shock = 0.0
 
-    def invest(self) -> None:
-        m = self.model
-        talent = m.talent.rival_talent_factor()
+    def invest(self, view: Perception) -> None:
         growth = self.p.capability_growth * (1.0 + self.p.mobilization_gain * self.securitization)
-        self.capability *= 1.0 + growth * talent**self.p.talent_weight
+        self.capability *= 1.0 + growth * view.talent.rival_factor**self.p.talent_weight
 
-    def control_exports(self) -> None:
+    def control_exports(self, quarter_index: int) -> None:
         """Enforcement: the rival enforces the rules' scope (widened of its own accord once its securitization
         passes the threshold) as strongly as it securitizes."""
         s = self.p.sanctions
-        if self.model.quarter_index < self.model.sanctions_start:
+        if quarter_index < self.sanctions_start:
             target = 0.0
         else:
             own = max(0.0, self.securitization - s.threshold) / (1.0 - s.threshold) if s.threshold < 1 else 0.0
             target = self.p.export_controls.strength * self.securitization * max(self.scope, own)
         self.export_controls += self.p.export_controls.speed * (target - self.export_controls)
 
-    def sanction(self) -> None:
+    def list_entities(self, firms: Any, expected_share: float) -> np.ndarray:
+        """A listing round: Chinese firms not yet listed, targeted by state ties and capability (score ~ exp(w ties) x cap^k)."""
+        s = self.p.sanctions
+        candidates = firms.chinese & ~self.entity_list
+        n_candidates = int(candidates.sum())
+        if n_candidates == 0 or expected_share <= 0:
+            return np.zeros(candidates.size, dtype=bool)
+        relative = firms.capability / firms.capability[candidates].mean()
+        score = np.exp(s.tie_weight * firms.ties) * relative**s.capability_weight * candidates
+        prob = np.minimum(1.0, expected_share * n_candidates * score / score.sum())
+        return self.rng.random(candidates.size) < prob
+
+    def sanction(self, view: Perception) -> None:
         """Hold listing rounds: scheduled ones (timeline) and its own when securitization is high."""
         s = self.p.sanctions
-        self.listed_this_step = 0
-        if not self.sanctions_active:
+        self.listed_share = self.listed_capability_share = 0.0
+        if not self.sanctions_active(view.world.quarter_index):
             self.pending_rounds = 0.0
             return
         excess = max(0.0, self.securitization - s.threshold)
-        if self.model.stream(self.STREAM).random() < s.endogenous_rate * excess:
+        if self.rng.random() < s.endogenous_rate * excess:
             self.pending_rounds += 1.0
         if self.pending_rounds > 0:
-            self.listed_this_step = self.model.firms.list_entities(
-                expected_share=s.round_share * self.pending_rounds * s.severity * self.securitization,
-                tie_weight=s.tie_weight,
-                capability_weight=s.capability_weight,
-            )
+            firms = view.firms
+            listed = self.list_entities(firms, s.round_share * self.pending_rounds * s.severity * self.securitization)
+            self.entity_list |= listed
+            chinese = firms.chinese
+            self.listed_share = float(listed.sum()) / max(int(chinese.sum()), 1)
+            total = float(firms.capability[chinese].sum())
+            self.listed_capability_share = float(firms.capability[listed].sum()) / total if total > 0 else 0.0
         self.pending_rounds = 0.0
 
-    def step(self) -> None:
-        self.mirror()
-        self.invest()
-        self.control_exports()
-        self.sanction()
+    def observe(self) -> dict[str, Any]:
+        return {
+            "securitization": self.securitization,
+            "capability": self.capability,
+            "export_controls": self.export_controls,
+            "visa_limits": self.visa_limits,
+            "pressure": self.pressure,
+            "entity_list": self.entity_list,
+            "listed_share": self.listed_share,
+            "listed_capability_share": self.listed_capability_share,
+            "severity": self.p.sanctions.severity,
+        }
+
+    def step(self, view: Perception) -> None:
+        self.mirror(view)
+        self.invest(view)
+        self.control_exports(view.world.quarter_index)
+        self.sanction(view)

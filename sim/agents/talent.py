@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from typing import Any
+
 import numpy as np
 
 from sim.agents.population import Population, PopulationField, PopulationMember
 from sim.config import TalentConfig
+from sim.perception import Perception
 
 
 class Location(IntEnum):
@@ -34,12 +37,10 @@ class MobileTalent(Population):
     A share ``reconsider`` of units chooses each quarter (Gumbel noise: multinomial logit).
     """
 
-    stream_key = 5
     member_class = MobileUnit
 
-    def __init__(self, model, n: int, p: TalentConfig) -> None:
-        super().__init__(model, n)
-        self.p = p
+    def __init__(self, model, p: TalentConfig, stream: int, n: int) -> None:
+        super().__init__(model, p, stream, n)
         rng = self.rng
         self.is_capital = rng.random(n) < p.capital_share
         self.chinese_origin = (rng.random(n) < p.chinese_origin) & ~self.is_capital
@@ -49,9 +50,13 @@ class MobileTalent(Population):
         ).astype(np.int8)
         self.initial_in_china = max(int((self.location == Location.CHINA).sum()), 1)
         self.initial_in_rival = max(int((self.location == Location.RIVAL).sum()), 1)
-        self.create_members()
 
-    def step(self, capability_ratio: float, premium: float, nationalism: float, political_risk: float, visa_limits: float) -> None:
+    def step(self, view: Perception) -> None:
+        capability_ratio = view.world.capability_ratio
+        premium = self.model.config.firms.salary_premium
+        nationalism = view.central.securitization * view.public.adoption
+        political_risk = view.central.involvement + view.firms.sanction_risk
+        visa_limits = view.rival.visa_limits
         p = self.p
         movers = np.flatnonzero(self.rng.random(self.n) < p.reconsider)
         chinese = self.chinese_origin[movers]
@@ -66,6 +71,13 @@ class MobileTalent(Population):
         utility[:, Location.THIRD] = p.beta_salary * p.third_opportunity + p.beta_openness
         utility += self.rng.gumbel(size=utility.shape)
         self.location[movers] = utility.argmax(axis=1)
+
+    def observe(self) -> dict[str, Any]:
+        return {
+            "foreign_share_in_china": self.foreign_share_in_china(),
+            "china_factor": self.china_talent_factor(),
+            "rival_factor": self.rival_talent_factor(),
+        }
 
     def foreign_share_in_china(self) -> float:
         """Share of foreign talent and foreign capital located in China: consequence (a)."""

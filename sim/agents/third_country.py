@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from typing import Any
+
 import numpy as np
 
 from sim.agents.population import Population, PopulationField, PopulationMember
 from sim.config import ThirdConfig
+from sim.perception import Perception
+from sim.timeline import Event
 
 
 class Endorsement(IntEnum):
@@ -34,12 +38,10 @@ class ThirdCountries(Population):
     initiative's reach. Those endorsing the rival restrict Chinese firms in proportion to their state ties.
     """
 
-    stream_key = 6
     member_class = ThirdCountry
 
-    def __init__(self, model, n: int, p: ThirdConfig) -> None:
-        super().__init__(model, n)
-        self.p = p
+    def __init__(self, model, p: ThirdConfig, stream: int, n: int) -> None:
+        super().__init__(model, p, stream, n)
         rng = self.rng
         k = p.concentration
         self.trade = rng.beta(p.trade_mean * k, (1 - p.trade_mean) * k, n)
@@ -47,14 +49,19 @@ class ThirdCountries(Population):
         self.endorsement = np.zeros(n, dtype=np.int8)
         self.visibility = p.visibility0
         self.reach = 0.0
-        self.create_members()
+
+    def on_event(self, event: Event) -> None:
+        if event.kind == "governance_initiative":
+            self.launch_initiative(event.params["reach"])
 
     def launch_initiative(self, reach: float) -> None:
         """China launches a governance initiative: more countries weigh it now, and it stays visible."""
         self.reach = max(self.reach, reach)
         self.visibility = min(1.0, self.visibility + reach)
 
-    def step(self, outreach: float, capability_ratio: float, securitization: float, pressure: float) -> None:
+    def step(self, view: Perception) -> None:
+        outreach, capability_ratio = view.central.outreach, view.world.capability_ratio
+        securitization, pressure = view.central.securitization, view.rival.pressure
         p = self.p
         chance = max(p.reconsider, self.reach)
         self.reach = 0.0
@@ -68,6 +75,9 @@ class ThirdCountries(Population):
         utility[:, Endorsement.RIVAL] = p.beta_rival * self.alignment[deciding]
         utility += self.rng.gumbel(size=utility.shape)
         self.endorsement[deciding] = utility.argmax(axis=1)
+
+    def observe(self) -> dict[str, Any]:
+        return {"china_share": self.china_share(), "restriction": self.restriction_share()}
 
     def china_share(self) -> float:
         return float((self.endorsement == Endorsement.CHINA).mean())
