@@ -89,8 +89,13 @@ class SecuritizationModel(Model):
             "rally": self.rally,
         }
 
-    def perceive(self) -> Perception:
-        return Perception({"world": self.observe(), **{name: actor.observe() for name, actor in self.actors.items()}})
+    def perceive(self, **changes: dict[str, Any]) -> Perception:
+        """The snapshot of what every actor shows now; ``changes`` replace some of it, for a what-if
+        (``model.perceive(central={"securitization": 0.9})``: how would the others decide?)."""
+        views = {"world": self.observe(), **{name: actor.observe() for name, actor in self.actors.items()}}
+        for name, values in changes.items():
+            views[name] = {**views[name], **values}
+        return Perception(views)
 
     # --- events -----------------------------------------------------------------------------------
     def apply(self, event: Event) -> None:

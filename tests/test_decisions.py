@@ -83,40 +83,48 @@ def test_measures_need_audience_acceptance(small_model):
     model = small_model()
     c = model.central
     c.securitization = 0.8
-    model.provinces.adopted[:] = False
-    c.extraordinary_measures()
+    c.extraordinary_measures(model.perceive(local={"adoption": 0.0}, firms={"adoption": 0.0}))
     unaccepted = c.measures
-    model.provinces.adopted[:] = True
-    model.firms.adopted[:] = True
-    c.extraordinary_measures()
+    c.extraordinary_measures(model.perceive(local={"adoption": 1.0}, firms={"adoption": 1.0}))
     assert unaccepted < c.measures
+
+
+def test_propaganda_follows_the_centres_framing_and_acceptance_only_when_the_loop_is_on(small_model):
+    decided, loop = small_model().central, small_model("structure/propaganda=loop").central
+    for c in (decided, loop):
+        c.securitization, c.measures = 0.5, 0.0
+    quiet = decided.propaganda, loop.propaganda
+    for c in (decided, loop):
+        c.measures = 0.4  # audiences accept: more measures
+    assert decided.propaganda == quiet[0]  # acceptance does not feed the centre's own choice
+    assert loop.propaganda > quiet[1]
+    decided.securitization = 0.9
+    assert decided.propaganda > quiet[0]
 
 
 def test_adaptive_centre_gives_up_framing_when_consequences_worsen(small_model):
     model = small_model("central.strategy=adaptive")
     c = model.central
     c.threat = 0.6
-    calm = c.desired_securitization()
-    model.talent.location[:] = Location.RIVAL  # foreign talent leaves China
-    assert c.desired_securitization() < calm
+    calm = c.desired_securitization(model.perceive())
+    worse = model.perceive(talent={"foreign_share_in_china": 0.0}, third={"china_share": 0.0})
+    assert c.desired_securitization(worse) < calm
 
 
 # --- rival state ---------------------------------------------------------------------------------
 def test_rival_mirrors_chinese_securitization(small_model):
     calm = small_model()
     alarmed = twin(calm)
-    calm.central.securitization, alarmed.central.securitization = 0.1, 0.9
-    calm.rival.mirror()
-    alarmed.rival.mirror()
+    calm.rival.mirror(calm.perceive(central={"securitization": 0.1}))
+    alarmed.rival.mirror(alarmed.perceive(central={"securitization": 0.9}))
     assert alarmed.rival.securitization > calm.rival.securitization
 
 
 def test_rival_without_mirroring_ignores_chinese_securitization(small_model):
     calm = small_model("rival.mirror=0")
     alarmed = twin(calm)
-    calm.central.securitization, alarmed.central.securitization = 0.1, 0.9
-    calm.rival.mirror()
-    alarmed.rival.mirror()
+    calm.rival.mirror(calm.perceive(central={"securitization": 0.1}))
+    alarmed.rival.mirror(alarmed.perceive(central={"securitization": 0.9}))
     assert alarmed.rival.securitization == calm.rival.securitization
 
 
@@ -142,14 +150,24 @@ def test_no_sanctions_at_zero_severity(small_config):
 def test_policy_window_raises_policy_issuance(small_model):
     quiet = small_model("agents.local.n=3000")
     pushed = twin(quiet)
-    pushed.provinces.open_policy_window()
+    pushed.local.open_policy_window()
     for m in (quiet, pushed):
-        m.provinces.issue_policies(step=0, securitization=0.3, funding=0.0, salience=0.2)
-    assert pushed.provinces.policies.sum() > 2 * quiet.provinces.policies.sum()
+        m.local.issue_policies(step=0, securitization=0.3, funding=0.0, salience=0.2)
+    assert pushed.local.policies.sum() > 2 * quiet.local.policies.sum()
+
+
+def test_a_shrinking_ai_economy_costs_provinces_their_reason_to_echo(small_model):
+    model = small_model("agents.local.n=3000")
+    model.local.policies[:] = 1
+    model.local.belief[:] = 0.6
+    growing, shrinking = model, twin(model)
+    growing.local.step(growing.perceive(world={"ai_economy_growth": 0.05}, central={"securitization": 0.5}))
+    shrinking.local.step(shrinking.perceive(world={"ai_economy_growth": -0.15}, central={"securitization": 0.5}))
+    assert shrinking.local.adopted.sum() < growing.local.adopted.sum()
 
 
 def test_economic_stake_keeps_local_framing_economic(small_model):
-    prov = small_model().provinces
+    prov = small_model().local
     prov.econ_stake[:] = 0.1
     prov.open_policy_window()
     prov.issue_policies(step=0, securitization=0.8, funding=0.0, salience=1.0)
@@ -216,7 +234,7 @@ def test_bigger_subsidy_pool_means_more_ai_washing(small_model):
 
 
 def test_national_team_is_the_most_capable_genuine_firms(small_model):
-    firms = small_model().firms
+    firms = small_model("agents.firms.represents=150").firms  # one simulated firm per real firm
     firms.designate_national_team(10)
     team = firms.national_team
     assert team.sum() == 10 and np.all(firms.genuine[team]) and np.all(firms.kind[team] != FirmKind.FOREIGN)
@@ -226,12 +244,11 @@ def test_national_team_is_the_most_capable_genuine_firms(small_model):
 
 # --- intellectuals -----------------------------------------------------------------------------------
 def test_central_slogans_and_funding_draw_intellectuals_to_security_research(small_model):
-    quiet = small_model().intellectuals
+    quiet = small_model()
     loud = twin(quiet)
-    quiet.step(securitization=0.0, rival_securitization=0.2, measures=0.0, salience=0.5, persuasion=1.0, rally=0.0)
-    loud.step(securitization=0.9, rival_securitization=0.2, measures=0.8, salience=0.5, persuasion=1.0, rally=0.0)
-    assert loud.adopted.sum() > quiet.adopted.sum()
-    assert loud.collaborating.sum() < quiet.collaborating.sum()
+    quiet.intellectuals.step(quiet.perceive(world={"salience": 0.5}, central={"securitization": 0.0, "measures": 0.0}))
+    loud.intellectuals.step(loud.perceive(world={"salience": 0.5}, central={"securitization": 0.9, "measures": 0.8}))
+    assert loud.intellectuals.adopted.sum() > quiet.intellectuals.adopted.sum()
 
 
 def test_a_larger_literature_persuades_more(small_model):
@@ -242,27 +259,55 @@ def test_a_larger_literature_persuades_more(small_model):
 
 
 # --- public ----------------------------------------------------------------------------------------
+def run_public(model, quarters: int = 8, **changes):
+    for _ in range(quarters):
+        model.public.step(model.perceive(**changes))
+    return model.public
+
+
 def test_propaganda_raises_public_belief_and_adoption(small_model):
-    quiet = small_model().public
+    quiet = small_model()
     loud = twin(quiet)
-    args = {"securitization": 0.8, "persuasion": 1.0, "rally": 0.0, "automation": 0.0, "salience": 0.5}
-    for _ in range(8):
-        quiet.step(propaganda=0.0, **args)
-        loud.step(propaganda=1.0, **args)
+    world = {"salience": 0.5}
+    quiet = run_public(quiet, world=world, central={"securitization": 0.8, "propaganda": 0.0})
+    loud = run_public(loud, world=world, central={"securitization": 0.8, "propaganda": 1.0})
     assert loud.belief.mean() > quiet.belief.mean()
     assert loud.adopted.sum() >= quiet.adopted.sum()
     assert loud.tolerance.mean() > quiet.tolerance.mean()
 
 
 def test_automation_breeds_discontent_and_erodes_data_tolerance(small_model):
-    calm = small_model().public
+    calm = small_model()
     shaken = twin(calm)
-    args = {"securitization": 0.3, "propaganda": 0.3, "persuasion": 1.0, "rally": 0.0, "salience": 0.5}
-    for _ in range(8):
-        calm.step(automation=0.0, **args)
-        shaken.step(automation=1.0, **args)
+    central = {"securitization": 0.3, "propaganda": 0.3}
+    calm = run_public(calm, world={"salience": 0.5, "ai_economy_growth": 0.0}, central=central)
+    shaken = run_public(shaken, world={"salience": 0.5, "ai_economy_growth": 1.0}, central=central)
     assert shaken.mean_discontent > calm.mean_discontent
     assert shaken.tolerance.mean() < calm.tolerance.mean()
+
+
+# --- adoption with memory ---------------------------------------------------------------------------
+def test_switching_cost_keeps_a_stance_through_a_small_setback_but_not_a_lasting_cost(small_model):
+    p = small_model().config.public.audience  # switching_cost 0.1
+    threshold = np.full(4, 1.0)
+    adopted = np.array([True, True, False, False])
+    belief = np.array([0.95, 0.5, 1.05, 1.2])  # utility = belief with no other reasons
+    kept = decide_adoption(belief, 0.0, 0.0, 0.0, threshold, p, adopted=adopted)
+    # an adopter just below its threshold keeps its stance, one far below drops it; a non-adopter just above waits
+    assert kept.tolist() == [True, False, False, True]
+    memoryless = decide_adoption(belief, 0.0, 0.0, 0.0, threshold, p)
+    assert memoryless.tolist() == [False, False, True, True]
+
+
+def test_a_displaced_public_falls_away_from_the_campaign(small_model):
+    """Adoption can fall when its costs rise: displaced citizens' discontent outweighs their stance."""
+    model = small_model("agents.public.n=3000")
+    model.public.adopted[:] = True
+    model.public.belief[:] = 0.7
+    calm, shaken = model, twin(model)
+    run_public(calm, world={"salience": 0.3, "ai_economy_growth": 0.0}, central={"securitization": 0.3})
+    run_public(shaken, world={"salience": 0.3, "ai_economy_growth": 2.0}, central={"securitization": 0.3})
+    assert shaken.public.adoption_share < calm.public.adoption_share
 
 
 def test_data_breach_cuts_tolerance(small_model):

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.agents import Citizen, Firm, LocalGovernment
+from sim.agents import ACTORS, Citizen, LocalGovernment
 from sim.indicators import INDICATORS
 from sim.io import write_parquet
 from sim.run import COLUMNS, build_model, simulate
@@ -69,24 +69,25 @@ def test_arms_that_differ_in_one_lever_draw_the_same_numbers_each_quarter(small_
     for model in (historical, never):
         model.run_for(40)  # past 2017Q3, where the two arms' states have long diverged
     assert historical.central.securitization > never.central.securitization
-    keys = [getattr(historical, name).stream_key for name in ("provinces", "firms", "intellectuals", "public", "talent", "third")]
-    for key in [*keys, historical.rival.STREAM]:
+    keys = [actor.stream_key for actor in historical.actors.values()]
+    for key in keys:
         assert np.array_equal(historical.stream(key).random(5), never.stream(key).random(5)), key
-    assert len(set(keys)) == len(keys)  # each population has a stream of its own
+    assert len(set(keys)) == len(keys) == len(ACTORS)  # each actor has a stream of its own
 
 
 def test_agents_are_mesa_agents_with_array_backed_state(small_model):
     model = small_model()
-    citizens = model.agents_by_type[Citizen]
+    assert Citizen not in model.agents_by_type  # built when first asked for, not with the model
+    citizens = model.agents_by_type[Citizen] if model.public.members else None
     assert len(citizens) == model.public.n
     citizen = citizens[3]
     model.public.belief[citizen.idx] = 0.42
     assert citizen.belief == pytest.approx(0.42)
     citizen.tolerance = 0.9
     assert model.public.tolerance[citizen.idx] == pytest.approx(0.9)
-    firm = model.agents_by_type[Firm][0]
+    firm = model.firms.members[0]
     assert firm.kind in range(4) and 0 <= firm.ties <= 1
-    assert len(model.agents_by_type[LocalGovernment]) == 31
+    assert len(model.local.members) == 31 and all(isinstance(g, LocalGovernment) for g in model.agents_by_type[LocalGovernment])
     mean_belief = model.agents_by_type[Citizen].agg("belief", np.mean)
     assert mean_belief == pytest.approx(model.public.belief.mean())
 
