@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.central_state import AUDIENCES
-
 if TYPE_CHECKING:
     from sim.model import SecuritizationModel
 

@@ -11,9 +11,9 @@ sources give them.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
+from sim.analysis.patterns import PATTERNS
 from sim.config import load_config
 from sim.run import simulate
 
@@ -31,51 +31,14 @@ def baseline():
     return runs
 
 
-def yearly(series: pd.Series) -> pd.Series:
-    return series.groupby(series.index.str[:4]).sum()
+@pytest.mark.parametrize("pattern", sorted(PATTERNS))
+def test_series_patterns_hold_in_every_replication(baseline, pattern):
+    failed = {f for _, w in baseline for f in PATTERNS[pattern](w)}
+    assert not failed, f"pattern {pattern}: {sorted(failed)}"
 
 
-def test_pattern1_central_securitization_low_before_2016_and_steps_up_with_the_2017_plan(baseline):
-    for _, w in baseline:
-        s = w["securitization_central"]
-        assert s.loc[:"2015Q4"].max() < 0.1
-        rise = s.diff().loc["2009Q2":"2019Q4"]
-        assert rise.idxmax() == "2017Q3"  # the largest quarterly rise of the decade is the 2017 plan
-        # the 2016 plan moved less than the 2017 plan: its level at most half the 2017 plan's (16 vs 48 'security'
-        # mentions, 0.33; the holdout target's tolerance [0.15, 0.5])
-        assert s["2016Q3"] < 0.5 * s["2017Q3"]
-        assert rise["2016Q2"] < rise["2017Q3"]
-
-
-def test_pattern2_some_early_economic_policies_then_a_surge_after_the_central_plan(baseline):
-    early_provinces = [w["provinces_with_policy"]["2015Q4"] for _, w in baseline]
-    assert 1 <= np.mean(early_provinces) < 15  # some, not most, provinces move before 2016
-    for _, w in baseline:
-        policies = w["local_policies"]
-        pre_rate = policies["2015Q4"] / 7  # per year, 2009-2015
-        surge = policies["2018Q2"] - policies["2017Q2"]  # the year around the 2017 plan
-        assert surge > 3 * max(pre_rate, 1.0)
-        assert w["provinces_with_policy"]["2018Q4"] > 20
-        assert policies["2018Q4"] >= 30
-        # early policies carry no security framing: the centre had not securitized AI yet
-        assert w["framing_local"].loc[:"2015Q4"].max() < 0.01
-
-
-def test_pattern3_local_framing_stays_far_below_the_centres(baseline):
-    for _, w in baseline:
-        after = w.loc["2017Q3":]
-        assert (after["framing_local"] < 0.5 * after["securitization_central"]).all()
-        assert after["adoption_local"].iloc[-1] > 0.5  # while most provinces do echo the campaign
-
-
-def test_pattern4_security_articles_near_zero_before_2016_then_rising_steeply(baseline):
-    for _, w in baseline:
-        per_year = yearly(w["security_articles"])
-        # near zero: CNKI 'AI' titles were 13-36 a year before 2016 against 708 in 2018, under 5%
-        assert per_year.loc[:"2015"].mean() < 0.05 * per_year["2018"]
-        # rising steeply: 68, 250, 708 articles in 2016-2018 (ratios 3.7, 2.8); at least 1.5x a year
-        assert per_year["2017"] > 1.5 * per_year["2016"] and per_year["2018"] > 1.5 * per_year["2017"]
-        assert per_year["2019"] >= per_year["2018"] * 0.8
+def test_pattern2_some_but_not_most_provinces_move_before_2016_on_average(baseline):
+    assert 1 <= np.mean([w["provinces_with_policy"]["2015Q4"] for _, w in baseline]) < 15
 
 
 def test_pattern5_ai_washing_rises_with_subsidies(baseline):
@@ -96,11 +59,7 @@ def test_pattern6_sanctions_fall_disproportionately_on_firms_with_close_state_ti
     assert (ranks > 0.75).mean() > 2 * (ranks <= 0.25).mean()
 
 
-def test_pattern7_self_reliance_raises_domestic_inputs_and_costs_efficiency_in_the_short_run(baseline):
-    for _, w in baseline:
-        assert w["domestic_input_share"]["2022Q4"] > w["domestic_input_share"]["2017Q4"] + 0.2
-        assert w["efficiency"]["2022Q4"] < w["efficiency"]["2017Q4"]
-        assert w["efficiency"]["2030Q4"] > w["efficiency"].min()  # learning recovers part of the loss
+def test_pattern7_the_directive_itself_raises_domestic_inputs_and_costs_efficiency():
     # the directive itself, with sanctions and export controls unchanged (same streams)
     _, without = simulate(load_config(["firms.directive_weight=0"]))
     _, with_ = simulate(load_config([]))

@@ -38,9 +38,10 @@ def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator / denominator) if denominator != 0 else float("nan")
 
 
-def _rise_at(wide: pd.DataFrame, p: dict) -> float:
-    rise = wide[p["indicator"]].diff().loc[p["start"] : p["end"]]
-    return float(rise.idxmax() == p["quarter"])
+def _change_at(wide: pd.DataFrame, p: dict) -> float:
+    series = wide[p["indicator"]]
+    at = series.index.get_loc(p["quarter"])
+    return float(series.iloc[at] - series.iloc[at - 1]) if at > 0 else float("nan")
 
 
 RULES: dict[str, tuple[set[str], Rule]] = {
@@ -58,7 +59,7 @@ RULES: dict[str, tuple[set[str], Rule]] = {
         {"indicator", "start", "end"},
         lambda w, p: float(_yearly(w, p["indicator"]).loc[str(p["start"]) : str(p["end"])].mean()),
     ),
-    "rise_at": ({"indicator", "quarter", "start", "end"}, _rise_at),
+    "change_at": ({"indicator", "quarter"}, _change_at),
     "correlation": ({"indicator", "with"}, lambda w, p: float(np.corrcoef(w[p["indicator"]], w[p["with"]])[0, 1])),
 }
 
