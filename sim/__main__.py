@@ -117,6 +117,22 @@ def main(cfg: DictConfig) -> None:
         print(f"fit targets passed {summary['fit_targets_passed']} of {fit}, holdout {summary['holdout_targets_passed']} of {holdout}")
         print(f"results: {folder.final}" + (f"; installed as {install}" if install else ""))
         return
+    if config.analysis in (Analysis.structures, Analysis.regimes):
+        from sim.io import RunFolder
+
+        with RunFolder(Path(config.output.root), config.experiment) as folder:
+            if config.analysis == Analysis.structures:
+                from sim.analysis.structures import run_structures
+
+                result = run_structures(config, list(hydra_cfg.overrides.task), folder.tmp)
+                print(result.pivot(index="claim", columns="structure", values="verdict").to_string())
+            else:
+                from sim.analysis.regimes import run_regimes
+
+                shares = run_regimes(config, folder.tmp)
+                print(shares.round(2).to_string(index=False))
+        print(f"\nresults: {folder.final}")
+        return
     if config.analysis == Analysis.validate:
         from sim.analysis.validation import run_validation
         from sim.io import REPO_ROOT

@@ -306,6 +306,8 @@ class Analysis(StrEnum):
     sensitivity = "sensitivity"
     validate = "validate"
     calibrate = "calibrate"
+    structures = "structures"
+    regimes = "regimes"
 
 
 @dataclass
@@ -360,6 +362,18 @@ class CalibrationConfig:
 
 
 @dataclass
+class RegimesConfig:
+    """The regime map (``+experiment=regimes``): values in conf/experiment/regimes.yaml."""
+
+    grid: dict[str, list[float]] = field(default_factory=dict)
+    indicator: str = "securitization_central"
+    indicators: list[str] = field(default_factory=lambda: ["securitization_central", "securitization_rival", "adoption_public"])
+    quarter: str = "2030Q4"
+    basins: list[float] = field(default_factory=lambda: [0.33, 0.67])
+    n_jobs: int = bounded(-1, 512)
+
+
+@dataclass
 class OutputConfig:
     root: str = "results"
     dir: str | None = None
@@ -390,6 +404,8 @@ class SimConfig:
     sensitivity: SensitivityConfig = field(default_factory=SensitivityConfig)
     validation: ValidationConfig = field(default_factory=ValidationConfig)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
+    structures: dict[str, list[str]] = field(default_factory=dict)  # +experiment=structures: name -> group overrides
+    regimes: RegimesConfig = field(default_factory=RegimesConfig)
 
 
 def register() -> None:
@@ -446,7 +462,11 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
         raise ConfigError(f"public.network.degree={typed.public.network.degree} is odd: allowed even integers in [2, 200]")
     if typed.public.network.degree >= typed.agents.public.n:
         raise ConfigError(f"public.network.degree={typed.public.network.degree} must be below agents.public.n={typed.agents.public.n}")
-    for key, jobs in (("sensitivity.n_jobs", typed.sensitivity.n_jobs), ("calibration.workers", typed.calibration.workers)):
+    for key, jobs in (
+        ("sensitivity.n_jobs", typed.sensitivity.n_jobs),
+        ("calibration.workers", typed.calibration.workers),
+        ("regimes.n_jobs", typed.regimes.n_jobs),
+    ):
         if jobs == 0:
             raise ConfigError(f"{key}=0: allowed -1 (all cores) or a count in [1, 512]")
     tl = typed.timeline
@@ -493,8 +513,11 @@ def check_values(task_cfg: DictConfig, lines: Iterable[str]) -> None:
 def load_config(overrides: list[str] | None = None) -> SimConfig:
     """Compose ``conf/config.yaml`` with Hydra-style overrides and validate it (for notebooks, tests, the app)."""
     from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
 
     register()
+    if GlobalHydra.instance().is_initialized():  # inside the CLI's Hydra app (an analysis composing its arms)
+        return validate(compose(config_name="config", overrides=list(overrides or [])))
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
         cfg = compose(config_name="config", overrides=list(overrides or []))
     return validate(cfg)

@@ -39,7 +39,13 @@ INDICATORS: dict[str, Indicator] = {
             lambda m: float(m.intellectuals.adopted.mean()),
         ),
         Indicator("adoption_public", "share of citizens echoing the campaign", "share", lambda m: m.public.adoption_share),
-        Indicator("local_policies", "local AI policies issued so far", "count", lambda m: float(m.local.policies.sum()) * m.represents("local"), False),
+        Indicator(
+            "local_policies",
+            "local AI policies issued so far",
+            "count",
+            lambda m: float(m.local.policies.sum()) * m.represents("local"),
+            False,
+        ),
         Indicator(
             "provinces_with_policy",
             "provinces that have issued at least one AI policy",
@@ -54,7 +60,9 @@ INDICATORS: dict[str, Indicator] = {
             lambda m: float(m.intellectuals.articles),
             False,
         ),
-        Indicator("ai_washing_share", "share of AI-labelled firms that relabelled non-AI business", "share", lambda m: m.firms.washing_share),
+        Indicator(
+            "ai_washing_share", "share of AI-labelled firms that relabelled non-AI business", "share", lambda m: m.firms.washing_share
+        ),
         Indicator(
             "sanctioned_share",
             "share of Chinese firms on the rival's entity list",
@@ -62,7 +70,10 @@ INDICATORS: dict[str, Indicator] = {
             lambda m: float(m.rival.entity_list[m.firms.chinese].mean()),
         ),
         Indicator(
-            "domestic_input_share", "domestic share of AI inputs (capability-weighted)", "share", lambda m: m.firms.industry(m.firms.domestic_share)
+            "domestic_input_share",
+            "domestic share of AI inputs (capability-weighted)",
+            "share",
+            lambda m: m.firms.industry(m.firms.domestic_share),
         ),
         Indicator("data_tolerance", "public tolerance of data use for AI", "0-1", lambda m: m.public.mean_tolerance),
         Indicator("capability_ratio", "China's AI capability relative to the rival's", "ratio", lambda m: m.capability_ratio, False),
@@ -73,7 +84,9 @@ INDICATORS: dict[str, Indicator] = {
             "share",
             lambda m: m.talent.foreign_share_in_china(),
         ),
-        Indicator("efficiency", "(b) input efficiency against the open-sourcing frontier", "0-1", lambda m: m.firms.industry(m.firms.efficiency)),
+        Indicator(
+            "efficiency", "(b) input efficiency against the open-sourcing frontier", "0-1", lambda m: m.firms.industry(m.firms.efficiency)
+        ),
         Indicator("governance", "(c) share of third countries endorsing China-led AI governance", "share", lambda m: m.third.china_share()),
         Indicator(
             "rivalry",
@@ -81,7 +94,9 @@ INDICATORS: dict[str, Indicator] = {
             "0-1",
             lambda m: float(np.sqrt(m.central.securitization * m.rival.securitization)),
         ),
-        Indicator("global_access", "(e) Chinese AI firms' access to global markets and inputs", "0-1", lambda m: m.firms.industry(m.firms.access)),
+        Indicator(
+            "global_access", "(e) Chinese AI firms' access to global markets and inputs", "0-1", lambda m: m.firms.industry(m.firms.access)
+        ),
         Indicator("framing_local", "security framing of provinces' latest AI policies", "0-1", lambda m: float(m.local.framing.mean())),
         Indicator(
             "cooperation",
@@ -93,7 +108,13 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("extraordinary_measures", "securitization times audience acceptance", "0-1", lambda m: m.central.measures),
         Indicator("state_involvement", "state involvement in the AI industry", "0-1", lambda m: m.central.involvement),
         Indicator("export_controls", "share of foreign AI inputs cut off by export controls", "share", lambda m: m.rival.export_controls),
-        Indicator("subsidy_pool", "central and local AI subsidies", "RMB bn/quarter", lambda m: m.central.economic_budget + m.central.extraordinary_funding + float(m.local.subsidy.sum()) * m.represents("local"), False),
+        Indicator(
+            "subsidy_pool",
+            "central and local AI subsidies",
+            "RMB bn/quarter",
+            lambda m: m.central.economic_budget + m.central.extraordinary_funding + float(m.local.subsidy.sum()) * m.represents("local"),
+            False,
+        ),
         Indicator("discontent", "mean public discontent", "0-1", lambda m: m.public.mean_discontent),
     ]
 }

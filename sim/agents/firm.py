@@ -197,11 +197,20 @@ class Firms(Population):
         self.grow(w.capability_ratio, view.public.data_factor, view.talent.china_factor)
         self.earn(severity, view.third.restriction, cut, self.model.config.economy.revenue_scale, self.model.config.economy.global_demand)
         self.belief = update_beliefs(
-            self.belief, self.belief0, self.mean_by_kind(self.belief), central.securitization, view.intellectuals.persuasion, w.rally, p.audience
+            self.belief,
+            self.belief0,
+            self.mean_by_kind(self.belief),
+            central.securitization,
+            view.intellectuals.persuasion,
+            w.rally,
+            p.audience,
         )
         self.adopted = decide_adoption(
             self.belief,
-            incentive=w.salience * self.labelled + self.ties - self.export * risk - p.sanction_cost * self.sanctioned * severity * self.export,
+            incentive=w.salience * self.labelled
+            + self.ties
+            - self.export * risk
+            - p.sanction_cost * self.sanctioned * severity * self.export,
             peer_adoption=self.mean_by_kind(self.adopted.astype(float)),
             authority=central.securitization * self.ties,
             threshold=self.threshold,

@@ -85,7 +85,9 @@ class Provinces(Population):
     def step(self, view: Perception) -> None:
         a = self.p.audience
         w, securitization = view.world, view.central.securitization
-        self.belief = update_beliefs(self.belief, self.belief0, self.belief.mean(), securitization, view.intellectuals.persuasion, w.rally, a)
+        self.belief = update_beliefs(
+            self.belief, self.belief0, self.belief.mean(), securitization, view.intellectuals.persuasion, w.rally, a
+        )
         self.issue_policies(w.step, securitization, view.central.funding, w.salience)
         has_policy = self.policies > 0
         self.adopted = decide_adoption(
