@@ -21,6 +21,13 @@ from omegaconf.errors import ConfigKeyError, ValidationError
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 
 
+# Top-level config nodes that are not model parameters, in one home for the parameter tables (sim/parameters.py),
+# the sensitivity analysis and the tests: bookkeeping of a command, and data or settings that analyses read.
+BOOKKEEPING = ("defaults", "experiment", "replications", "replication", "output", "hydra")
+ANALYSIS_DATA = ("timeline", "validation", "calibration", "structures", "regimes")
+NOT_MODEL = (*BOOKKEEPING, *ANALYSIS_DATA, "analysis", "resume", "sensitivity")
+
+
 class ConfigError(ValueError):
     """A configuration value outside what the model accepts."""
 

@@ -24,10 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from sim.config import CONF_DIR, SimConfig, dotted
+from sim.config import BOOKKEEPING, CONF_DIR, SimConfig, dotted
 
-# Top-level entries of conf/config.yaml that are not model parameters: bookkeeping, output, Hydra itself.
-NOT_PARAMETERS = ("defaults", "experiment", "replications", "replication", "output", "hydra")
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"
 CALIBRATED = "calibrated"  # the group of fitted values composed over the others (sim/analysis/calibration.py)
 
@@ -158,7 +156,7 @@ def tables() -> list[Table]:
     """The run settings of conf/config.yaml, then one table per group; an undocumented meaning points to
     the first key of the same schema field that documents it (the audience rules share one schema)."""
     result = [
-        read_group(CONF_DIR / "config.yaml", "", skip=NOT_PARAMETERS),
+        read_group(CONF_DIR / "config.yaml", "", skip=BOOKKEEPING),
         *(read_group(CONF_DIR / group / "default.yaml", group) for group in groups()),
     ]
     documented: dict[tuple[type, str], str] = {}

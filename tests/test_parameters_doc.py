@@ -6,11 +6,11 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from sim.config import load_config
+from sim.config import ANALYSIS_DATA, BOOKKEEPING, load_config
 from sim.parameters import BEGIN, END, embed, render, tables
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
-NOT_PARAMETERS = {"timeline", "output", "experiment", "replications", "replication", "validation", "calibration"}  # data, not parameters
+NOT_PARAMETERS = {*BOOKKEEPING, *ANALYSIS_DATA}  # bookkeeping and data, not parameters (sim/config.py)
 
 
 def leaf_keys(node: Any, prefix: str = "") -> list[str]:

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.analysis.sensitivity import parameter_space, with_values
-from sim.config import Strategy, load_config
+from sim.config import NOT_MODEL, Strategy, load_config
 from sim.indicators import INDICATORS
 from sim.run import build_model
 
@@ -229,7 +229,7 @@ def test_every_parameter_at_an_extreme_of_its_range_runs_without_nan(extreme):
     values = {}
     for name, value, field in _fields(config):
         lo, hi = field.metadata.get("range", (None, None))
-        if type(value) is float and lo is not None and name.split(".")[0] not in ("sensitivity", "output") and ".share" not in name:
+        if type(value) is float and lo is not None and name.split(".")[0] not in NOT_MODEL and ".share" not in name:
             values[name] = float(lo if extreme == "lowest" else hi)
     config = with_values(config, values)
     config.talent.in_rival0 = min(config.talent.in_rival0, 1 - config.talent.in_china0)

@@ -26,7 +26,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from sim.config import ConfigError, SimConfig
+from sim.config import NOT_MODEL, ConfigError, SimConfig
 from sim.indicators import CONSEQUENCES
 from sim.io import provenance, write_json, write_text
 from sim.plots import CONSEQUENCES as LABELS
@@ -34,7 +34,6 @@ from sim.plots import STYLE
 from sim.run import simulate
 from sim.timeline import Quarter
 
-SKIPPED_NODES = ("sensitivity", "output", "calibration")  # how an analysis runs, not what the model does
 MORRIS_SHOWN = 20  # parameters drawn in morris.png; the csv has all of them
 
 
@@ -58,8 +57,8 @@ def _varied(name: str, value: Any, f: dataclasses.Field) -> bool:
         "range" in f.metadata
         and type(value) is float
         and value != 0
-        and name.split(".")[0] not in SKIPPED_NODES
-        and not name.startswith("economy.target_")
+        and name.split(".")[0] not in NOT_MODEL
+        and not name.startswith(("economy.target_", "agents."))  # plan targets are data; sizes and what they represent are not mechanisms
         and not (name.startswith("firms.profiles.") and name.endswith(".share"))
     )
 
