@@ -352,9 +352,19 @@ class ClaimConfig:
 
 
 @dataclass
+class SeriesConfig:
+    """An observed series (year -> value) drawn beside the simulated one in the validation report."""
+
+    values: dict[int, float] = field(default_factory=dict)
+    unit: str = MISSING
+    source: str = MISSING
+
+
+@dataclass
 class ValidationConfig:
     targets: list[TargetConfig] = field(default_factory=list)
     claims: list[ClaimConfig] = field(default_factory=list)
+    series: dict[str, SeriesConfig] = field(default_factory=dict)
 
 
 @dataclass

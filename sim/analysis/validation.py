@@ -132,14 +132,21 @@ def evaluate_claims(claims: list[ClaimConfig], arms: dict[tuple[str, ...], list[
     return pd.DataFrame(rows)
 
 
-def observed_figure(runs: list[pd.DataFrame], path: Path) -> None:
-    """Simulated against observed: the centre's securitization at the two plans, provinces with policies, and
-    the shape of the article count (CNKI 'AI' titles, Xu & Li 2021), each normalized to its 2019 value."""
+def _target(config: SimConfig, name: str) -> TargetConfig:
+    return next(t for t in config.validation.targets if t.name == name)
+
+
+def observed_figure(config: SimConfig, runs: list[pd.DataFrame], path: Path) -> None:
+    """Simulated against observed, every observed figure read from conf/targets: the centre's securitization at the
+    two plans (the 2016/2017 mention ratio), provinces with policies by 2018, and the shape of the article count
+    (the CNKI series), each normalized to its 2019 value."""
     import matplotlib.pyplot as plt
 
     from sim.plots import STYLE
 
-    cnki = pd.Series({2016: 68, 2017: 250, 2018: 708, 2019: 1023})
+    plans = _target(config, "securitization_2016_plan_a_third_of_2017")
+    provinces = _target(config, "provinces_with_policy_by_2018")
+    cnki = pd.Series(config.validation.series["cnki_ai_titles"].values)
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
         years = [Quarter.parse(q).decimal for q in runs[0].index]
@@ -148,19 +155,19 @@ def observed_figure(runs: list[pd.DataFrame], path: Path) -> None:
             ax.plot(years, stack.mean(axis=0), color="tab:blue", label="simulated (mean)")
             ax.fill_between(years, stack.min(axis=0), stack.max(axis=0), color="tab:blue", alpha=0.2, label="range over replications")
             ax.set_title(name, loc="left", fontsize=9)
-        level_2017 = float(np.mean([w.loc["2017Q3", "securitization_central"] for w in runs]))
+        level = float(np.mean([w.loc[plans.params["over"], "securitization_central"] for w in runs]))
         axes[0].scatter(
-            [2016.375, 2017.625],
-            [16 / 48 * level_2017, level_2017],
+            [Quarter.parse(plans.params["quarter"]).decimal, Quarter.parse(plans.params["over"]).decimal],
+            [plans.observed * level, level],
             color="k",
             zorder=3,
-            label="plans: 16 vs 48 'security' (scaled to 2017)",
+            label=f"plans: 'security' mentions, ratio {plans.observed:.2f} (scaled to 2017)",
         )
-        axes[1].scatter([2018.75], [21], color="k", zorder=3, label="21 provinces with plans, Oct 2018")
+        axes[1].scatter([Quarter.parse(provinces.params["quarter"]).decimal], [provinces.observed], color="k", zorder=3, label="observed")
         yearly = pd.DataFrame([_yearly(w, "security_articles") for w in runs]).mean()
         sim_years = yearly.loc["2014":"2020"]
         axes[2].plot(sim_years.index.astype(int), sim_years / sim_years.loc["2019"], marker="o", label="simulated security-AI articles")
-        axes[2].plot(cnki.index, cnki / cnki.loc[2019], marker="s", color="k", label="CNKI 'AI' titles (Xu & Li 2021)")
+        axes[2].plot(cnki.index, cnki / cnki.loc[2019], marker="s", color="k", label=config.validation.series["cnki_ai_titles"].source)
         axes[2].set_title("article output, relative to 2019", loc="left", fontsize=9)
         for ax in axes:
             ax.legend(fontsize=7)
@@ -248,6 +255,6 @@ def run_validation(config: SimConfig, docs: Path) -> tuple[pd.DataFrame, pd.Data
     targets = evaluate_targets(config.validation.targets, arms[()])
     claims = evaluate_claims(config.validation.claims, arms)
     (docs / "img").mkdir(parents=True, exist_ok=True)
-    observed_figure(arms[()], docs / "img" / "validation.png")
+    observed_figure(config, arms[()], docs / "img" / "validation.png")
     write_text(docs / "validation.md", report(config, targets, claims, "img/validation.png", commit))
     return targets, claims
