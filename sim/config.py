@@ -18,6 +18,9 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import ConfigKeyError, ValidationError
 
+from sim.errors import ConfigError
+from sim.timeline import Quarter, validate_events
+
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 
 
@@ -26,10 +29,6 @@ CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 BOOKKEEPING = ("defaults", "experiment", "replications", "replication", "output", "hydra")
 ANALYSIS_DATA = ("timeline", "validation", "calibration", "structures", "regimes")
 NOT_MODEL = (*BOOKKEEPING, *ANALYSIS_DATA, "analysis", "resume", "sensitivity")
-
-
-class ConfigError(ValueError):
-    """A configuration value outside what the model accepts."""
 
 
 def bounded(lo: float | None, hi: float | None) -> Any:
@@ -454,8 +453,6 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
 
     Raises ConfigError with one line naming the key and what is allowed.
     """
-    from sim.timeline import Quarter, validate_events
-
     if isinstance(cfg, (DictConfig, ListConfig)):
         missing = sorted(OmegaConf.missing_keys(cfg))
         if missing:

@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from sim.errors import ConfigError
+
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 
 # Each event kind, the parameters it takes and their allowed ranges.
@@ -34,8 +36,6 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str, key: str = "quarter") -> Quarter:
-        from sim.config import ConfigError
-
         match = _QUARTER.match(str(text))
         if not match:
             raise ConfigError(f"{key}={text!r} is not a quarter: expected YYYYQn with n in 1-4, e.g. 2017Q3")
@@ -77,8 +77,6 @@ def validate_events(events: list[Any], start: Quarter, end: Quarter, span: tuple
     outside it is a typo. Events inside the span but outside time.start..time.end are valid and
     simply do not happen in this run, so a shorter run (say to 2020Q4) can use the timeline as it is.
     """
-    from sim.config import ConfigError
-
     checked = []
     for i, raw in enumerate(events):
         key = f"timeline.events[{i}]"
