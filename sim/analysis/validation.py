@@ -10,6 +10,7 @@ side, *inconclusive* otherwise. The report, ``docs/validation.md``, is regenerat
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from datetime import date
@@ -91,8 +92,7 @@ def replicated_runs(config: SimConfig, replications: int) -> list[pd.DataFrame]:
     """Wide series (quarter x indicator) of replications 0..replications-1 of one config."""
     runs = []
     for r in range(replications):
-        config.replication = r
-        _, frame = simulate(config)
+        _, frame = simulate(dataclasses.replace(config, replication=r))  # the caller's config is left as it was
         runs.append(frame.pivot(index="quarter", columns="indicator", values="value").loc[frame["quarter"].unique()])
     return runs
 
