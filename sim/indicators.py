@@ -76,11 +76,16 @@ INDICATORS: dict[str, Indicator] = {
             lambda m: m.talent.foreign_share_in_china(),
         ),
         Indicator("efficiency", "(b) input efficiency against the open-sourcing frontier", "0-1", lambda m: m.firms.industry(m.firms.efficiency)),
-        Indicator("governance", "(c) share of third countries backing China's AI-governance initiatives (some also back the rival's)", "share", lambda m: m.third.china_share()),
-        Indicator("governance_rival", "share of third countries backing the rival's AI-governance initiatives", "share", lambda m: m.third.rival_share()),
+        Indicator(
+            "governance",
+            "(c) share of third countries backing China's AI-governance initiatives (some also back the rival's)",
+            "share",
+            lambda m: m.third.china_share(),
+        ),
+        Indicator("governance_rival", "share of third countries backing the rival's initiatives", "share", lambda m: m.third.rival_share()),
         Indicator("governance_both", "share of third countries backing both sides' initiatives", "share", lambda m: m.third.both_share()),
-        Indicator("outreach", "China's outreach spending on global AI governance (capacity building)", "RMB bn/quarter", lambda m: m.central.outreach, False),
-        Indicator("threat_third", "mean threat third countries perceive in China's AI discourse", "index", lambda m: float(m.third.threat.mean()), False),
+        Indicator("outreach", "China's outreach spending on global AI governance", "RMB bn/quarter", lambda m: m.central.outreach, False),
+        Indicator("threat_third", "mean threat third countries perceive in China's discourse", "index", lambda m: float(m.third.threat.mean()), False),
         Indicator(
             "rivalry",
             "(d) joint securitization, sqrt(S_china * S_rival)",
@@ -99,7 +104,13 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("extraordinary_measures", "securitization times audience acceptance", "0-1", lambda m: m.central.measures),
         Indicator("state_involvement", "state involvement in the AI industry", "0-1", lambda m: m.central.involvement),
         Indicator("export_controls", "share of foreign AI inputs cut off by export controls", "share", lambda m: m.rival.export_controls),
-        Indicator("subsidy_pool", "central and local AI subsidies", "RMB bn/quarter", lambda m: m.central.domestic_funding + float(m.local.subsidy.sum()) * m.represents("local"), False),
+        Indicator(
+            "subsidy_pool",
+            "central and local AI subsidies",
+            "RMB bn/quarter",
+            lambda m: m.central.domestic_funding + float(m.local.subsidy.sum()) * m.represents("local"),
+            False,
+        ),
         Indicator("discontent", "mean public discontent", "0-1", lambda m: m.public.mean_discontent),
     ]
 }
