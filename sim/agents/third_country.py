@@ -137,3 +137,7 @@ class ThirdCountries(Population):
         those backing both hedge and restrict ``restriction_both`` as much."""
         rival_only = float((self.endorsement == Endorsement.RIVAL).mean())
         return self.p.restriction * (rival_only + self.p.restriction_both * self.both_share())
+
+    @property
+    def mean_threat(self) -> float:
+        return float(self.threat.mean())
