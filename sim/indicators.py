@@ -85,7 +85,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("governance_rival", "share of third countries backing the rival's initiatives", "share", lambda m: m.third.rival_share()),
         Indicator("governance_both", "share of third countries backing both sides' initiatives", "share", lambda m: m.third.both_share()),
         Indicator("outreach", "China's outreach spending on global AI governance", "RMB bn/quarter", lambda m: m.central.outreach, False),
-        Indicator("threat_third", "mean threat third countries perceive in China's discourse", "index", lambda m: m.third.mean_threat, False),
+        Indicator("threat_third", "third countries' mean perceived threat from China", "index", lambda m: m.third.mean_threat, False),
         Indicator(
             "rivalry",
             "(d) joint securitization, sqrt(S_china * S_rival)",
