@@ -324,7 +324,13 @@ def test_talent_and_capital_are_conserved(small_model):
 
 
 THIRD = ("agents.third.n=4000", "third.reconsider=1", "third.visibility0=1")
-SCENE = {"central.outreach": 1.0, "world.capability_ratio": 0.8, "central.securitization": 0.3, "rival.securitization": 0.3, "rival.pressure": 0.2}
+SCENE = {
+    "central.outreach": 1.0,
+    "world.capability_ratio": 0.8,
+    "central.securitization": 0.3,
+    "rival.securitization": 0.3,
+    "rival.pressure": 0.2,
+}
 
 
 def third_after(model, quarters: int = 1, **changes):
