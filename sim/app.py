@@ -15,8 +15,8 @@ would shadow any top-level module of the same name imported after them.
 docs/teaching.md has the class plan.
 
 Controls (left): the centre's strategy, sanction severity, the rival's responsiveness (mirroring),
-China's cooperative outreach, the salary premium for mobile talent, the size of the public and the
-seed. A changed control applies on **Reset**; Step advances one quarter, the play button runs on to
+China's outreach (base share of its AI budget spent abroad), the salary premium for mobile talent, the
+size of the public and the seed. A changed control applies on **Reset**; Step advances one quarter, the play button runs on to
 2030Q4. Main view: the current quarter with the events so far, the mobilization chart (each audience's
 adoption and both states' securitization), the five consequences, the provinces and a slice of the
 public's network coloured by adoption, and the intended goals (capability, self-reliance).
@@ -353,9 +353,9 @@ MODEL_PARAMS = {
         "type": "SliderFloat",
         "value": _DEFAULT.central.outreach,
         "min": 0.0,
-        "max": 1.0,
+        "max": 0.5,
         "step": 0.05,
-        "label": "Outreach",
+        "label": "Outreach share",
     },
     "salary_premium": {
         "type": "SliderFloat",

@@ -107,6 +107,9 @@ class CentralConfig:
     involvement_base: float = bounded(0, 1)
     involvement_speed: float = bounded(0, 1)
     outreach: float = bounded(0, 1)
+    outreach_goal: float = bounded(0, 1)
+    outreach_gap: float = bounded(0, 5)
+    outreach_security: float = bounded(0, 5)
     propaganda: float = bounded(0, 1)
     propaganda_gain: float = bounded(0, 1)
     propaganda_feedback: float = bounded(0, 1)
@@ -255,9 +258,14 @@ class ThirdConfig:
     beta_threat: float = bounded(0, 20)
     beta_pressure: float = bounded(0, 20)
     beta_rival: float = bounded(0, 20)
+    capacity_half: float = bounded(0.001, 1000)
+    threat_speed: float = bounded(0, 1)
+    framing: float = bounded(0, 10)
     reconsider: float = bounded(0, 1)
     restriction: float = bounded(0, 1)
+    restriction_both: float = bounded(0, 1)
     visibility0: float = bounded(0, 1)
+    exclusive: bool = MISSING
 
 
 @dataclass

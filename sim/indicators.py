@@ -84,10 +84,17 @@ INDICATORS: dict[str, Indicator] = {
             "share",
             lambda m: m.talent.foreign_share_in_china(),
         ),
+        Indicator("efficiency", "(b) input efficiency against the open-sourcing frontier", "0-1", lambda m: m.firms.industry(m.firms.efficiency)),
         Indicator(
-            "efficiency", "(b) input efficiency against the open-sourcing frontier", "0-1", lambda m: m.firms.industry(m.firms.efficiency)
+            "governance",
+            "(c) share of third countries backing China's AI-governance initiatives (some also back the rival's)",
+            "share",
+            lambda m: m.third.china_share(),
         ),
-        Indicator("governance", "(c) share of third countries endorsing China-led AI governance", "share", lambda m: m.third.china_share()),
+        Indicator("governance_rival", "share of third countries backing the rival's initiatives", "share", lambda m: m.third.rival_share()),
+        Indicator("governance_both", "share of third countries backing both sides' initiatives", "share", lambda m: m.third.both_share()),
+        Indicator("outreach", "China's outreach spending on global AI governance", "RMB bn/quarter", lambda m: m.central.outreach, False),
+        Indicator("threat_third", "third countries' mean perceived threat from China", "index", lambda m: m.third.mean_threat, False),
         Indicator(
             "rivalry",
             "(d) joint securitization, sqrt(S_china * S_rival)",
@@ -112,7 +119,7 @@ INDICATORS: dict[str, Indicator] = {
             "subsidy_pool",
             "central and local AI subsidies",
             "RMB bn/quarter",
-            lambda m: m.central.economic_budget + m.central.extraordinary_funding + float(m.local.subsidy.sum()) * m.represents("local"),
+            lambda m: m.central.domestic_funding + float(m.local.subsidy.sum()) * m.represents("local"),
             False,
         ),
         Indicator("discontent", "mean public discontent", "0-1", lambda m: m.public.mean_discontent),

@@ -12,11 +12,21 @@ from sim.agents.audience import decide_adoption, update_beliefs
 from sim.agents.firm import FirmKind
 from sim.agents.talent import Location
 from sim.agents.third_country import Endorsement
+from sim.perception import Perception
 
 
 def twin(model):
     """An identical copy of a model, random stream included, to change one input in."""
     return copy.deepcopy(model)
+
+
+def snapshot(model, changes: dict[str, object] | None = None) -> Perception:
+    """The model's current Perception with some values replaced, e.g. {"central.outreach": 2.0}."""
+    views = {"world": model.observe(), **{name: actor.observe() for name, actor in model.actors.items()}}
+    for key, value in (changes or {}).items():
+        actor, name = key.split(".")
+        views[actor][name] = value
+    return Perception(views)
 
 
 # --- the shared audience rule --------------------------------------------------------------------
@@ -112,6 +122,21 @@ def test_adaptive_centre_gives_up_framing_when_consequences_worsen(small_model):
 
 
 # --- rival state ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("change", "direction"), [({"china_share": 0.0}, 1), ({"securitization": 1.0}, -1), ({"budget": 40.0}, 1)])
+def test_centre_outreach_follows_the_governance_gap_against_security(small_model, change, direction):
+    model = small_model()
+    base = {"china_share": 0.4, "securitization": 0.3, "budget": 10.0}
+
+    def outreach(china_share: float, securitization: float, budget: float) -> float:
+        c = twin(model).central
+        c.securitization, c.economic_budget, c.measures = securitization, budget, 0.0
+        c.choose_outreach(snapshot(model, {"third.china_share": china_share}))
+        assert c.domestic_funding + c.outreach == pytest.approx(budget)
+        return c.outreach
+
+    assert direction * (outreach(**{**base, **change}) - outreach(**base)) > 0
+
+
 def test_rival_mirrors_chinese_securitization(small_model):
     calm = small_model()
     alarmed = twin(calm)
@@ -343,13 +368,81 @@ def test_talent_and_capital_are_conserved(small_model):
     assert np.bincount(model.talent.location, minlength=3).sum() == n
 
 
-@pytest.mark.parametrize(("lever", "low", "high", "direction"), [("securitization", 0.0, 1.0, -1), ("outreach", 0.0, 1.0, 1)])
-def test_third_countries_weigh_outreach_against_threat(small_model, lever, low, high, direction):
-    a = small_model("agents.third.n=3000", "third.reconsider=1", "third.visibility0=1")
+THIRD = ("agents.third.n=4000", "third.reconsider=1", "third.visibility0=1")
+SCENE = {
+    "central.outreach": 1.0,
+    "world.capability_ratio": 0.8,
+    "central.securitization": 0.3,
+    "rival.securitization": 0.3,
+    "rival.pressure": 0.2,
+}
+
+
+def third_after(model, quarters: int = 1, **changes):
+    for _ in range(quarters):
+        model.third.step(snapshot(model, {**SCENE, **changes}))
+    return model.third
+
+
+@pytest.mark.parametrize(("key", "low", "high", "direction"), [("central.outreach", 0.0, 5.0, 1), ("world.capability_ratio", 0.2, 1.0, 1)])
+def test_capacity_building_and_market_access_win_backing_for_china(small_model, key, low, high, direction):
+    a = small_model(*THIRD)
     b = twin(a)
-    args = {"outreach": 0.5, "capability_ratio": 0.8, "securitization": 0.3, "pressure": 0.2}
-    a.third.step(**{**args, lever: low})
-    b.third.step(**{**args, lever: high})
-    share_a = (a.third.endorsement == Endorsement.CHINA).mean()
-    share_b = (b.third.endorsement == Endorsement.CHINA).mean()
-    assert direction * (share_b - share_a) > 0
+    assert direction * (third_after(b, **{key: high}).china_share() - third_after(a, **{key: low}).china_share()) > 0
+
+
+def test_perceived_threat_builds_up_decays_and_costs_china_backing(small_model):
+    calm = small_model(*THIRD)
+    alarmed = twin(calm)
+    third_after(calm, 8, **{"central.securitization": 0.0})
+    first = third_after(alarmed, 1, **{"central.securitization": 1.0}).mean_threat
+    built = third_after(alarmed, 7, **{"central.securitization": 1.0}).mean_threat
+    assert 0 < first < built  # a perception that builds up, not an instantaneous term
+    assert alarmed.third.china_share() < calm.third.china_share()
+    assert third_after(alarmed, 4, **{"central.securitization": 0.0}).mean_threat < built  # and decays
+
+
+def test_aligned_countries_perceive_more_threat_where_the_rival_frames_china(small_model):
+    third = third_after(small_model(*THIRD), 4, **{"central.securitization": 0.5, "rival.securitization": 1.0})
+    aligned = third.alignment > np.median(third.alignment)
+    assert third.threat[aligned].mean() > third.threat[~aligned].mean()
+    quiet = third_after(small_model(*THIRD, "third.framing=0"), 4, **{"central.securitization": 0.5, "rival.securitization": 1.0})
+    assert np.allclose(quiet.threat, quiet.threat[0])
+
+
+def test_rival_pressure_draws_countries_to_the_rival(small_model):
+    a = small_model(*THIRD)
+    b = twin(a)
+    low, high = third_after(a, **{"rival.pressure": 0.0}), third_after(b, **{"rival.pressure": 1.0})
+    assert high.rival_share() > low.rival_share()
+    assert high.china_share() < low.china_share()
+
+
+def test_endorsements_are_not_exclusive_by_default(small_model):
+    a = small_model(*THIRD)
+    b = twin(a)
+    low, high = third_after(a, **{"central.outreach": 0.0}), third_after(b, **{"central.outreach": 5.0})
+    assert high.both_share() > 0.05  # countries back both sides' initiatives
+    assert high.rival_share() == pytest.approx(low.rival_share())  # China's outreach does not take backing from the rival
+    a = small_model(*THIRD, "structure/endorsement=exclusive")
+    b = twin(a)
+    low, high = third_after(a, **{"central.outreach": 0.0}), third_after(b, **{"central.outreach": 5.0})
+    assert high.both_share() == 0.0
+    assert high.rival_share() < low.rival_share()  # exclusive: a country won for China is lost to the rival
+
+
+def test_an_initiative_makes_more_countries_reconsider(small_model):
+    quiet = small_model("agents.third.n=4000", "third.reconsider=0.05", "third.visibility0=1")
+    launched = twin(quiet)
+    launched.third.launch_initiative(0.8)
+    assert third_after(launched).china_share() > third_after(quiet).china_share()
+
+
+def test_hedgers_restrict_chinese_firms_less_than_the_rivals_followers(small_model):
+    third = small_model().third
+    third.endorsement[:] = Endorsement.RIVAL
+    rival_only = third.restriction_share()
+    third.endorsement[:] = Endorsement.BOTH
+    assert 0 < third.restriction_share() < rival_only
+    third.endorsement[:] = Endorsement.CHINA
+    assert third.restriction_share() == 0.0

@@ -37,6 +37,8 @@ class CentralState(Actor, Agent):
         self.measures = 0.0
         self.economic_budget = 0.0
         self.involvement = p.involvement_base
+        self.outreach_share = 0.0
+        self.outreach = 0.0
         self.targets_set = False
         self.window_open = False
         self.best_outcomes: dict[str, float] = {}
@@ -117,6 +119,30 @@ class CentralState(Actor, Agent):
         return self.p.extraordinary_budget * self.measures
 
     @property
+    def budget(self) -> float:
+        """The centre's AI budget [RMB bn/quarter]: plan funding plus extraordinary funding."""
+        return self.economic_budget + self.extraordinary_funding
+
+    @property
+    def domestic_funding(self) -> float:
+        """What is left of the budget at home after outreach [RMB bn/quarter]."""
+        return self.budget - self.outreach
+
+    def choose_outreach(self, view: Perception) -> None:
+        """Split the AI budget between domestic measures and outreach abroad (capacity building, public goods).
+
+        share = clip(outreach + outreach_gap * max(0, outreach_goal - governance) - outreach_security * S_c, 0, 1)
+        spending = share * budget
+        The share rises with the governance gap the centre sees and falls as security framing claims the
+        budget; securitization also enlarges the budget (extraordinary funding), so whether it raises or
+        lowers outreach spending is a finding, not an assumption.
+        """
+        p = self.p
+        gap = max(0.0, p.outreach_goal - view.third.china_share)
+        self.outreach_share = min(1.0, max(0.0, p.outreach + p.outreach_gap * gap - p.outreach_security * self.securitization))
+        self.outreach = self.outreach_share * self.budget
+
+    @property
     def propaganda(self) -> float:
         """State-media promotion: a base, a push with the centre's own framing, and (if switched on) acceptance fed back."""
         p = self.p
@@ -129,8 +155,8 @@ class CentralState(Actor, Agent):
             "measures": self.measures,
             "propaganda": self.propaganda,
             "involvement": self.involvement,
-            "funding": self.economic_budget + self.extraordinary_funding,
-            "outreach": self.p.outreach,
+            "funding": self.domestic_funding,
+            "outreach": self.outreach,
         }
 
     def step(self, view: Perception) -> None:
@@ -138,3 +164,4 @@ class CentralState(Actor, Agent):
         self.desired = self.desired_securitization(view)
         self.securitizing_move()
         self.extraordinary_measures(view)
+        self.choose_outreach(view)
