@@ -130,6 +130,7 @@ class FirmProfile:
     ties0: float = bounded(0, 1)
     export: float = bounded(0, 1)
     genuine: float = bounded(0, 1)
+    obligation: float = bounded(0, 1)
 
 
 @dataclass
@@ -153,6 +154,7 @@ class FirmsConfig:
     tie_speed: float = bounded(0, 1)
     sanction_fear: float = bounded(0, 20)
     domestic_premium0: float = bounded(0, 5)
+    domestic_price_floor: float = bounded(0.1, 6)
     learning: float = bounded(0, 2)
     learning_scale: float = bounded(0.01, 1000)
     trade_elasticity: float = bounded(1, 20)
@@ -206,8 +208,16 @@ class PublicConfig:
     audience: AudienceConfig = field(default_factory=AudienceConfig)
 
 
+class ListingVolume(StrEnum):
+    """How many firms a listing round adds: with the ties and capability the rival observes, or a fixed share of candidates."""
+
+    ties = "ties"
+    fixed = "fixed"
+
+
 @dataclass
 class SanctionsConfig:
+    volume: ListingVolume = MISSING
     severity: float = bounded(0, 1)
     start: str = MISSING
     threshold: float = bounded(0, 1)
