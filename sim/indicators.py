@@ -103,11 +103,16 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "global_access",
-            "(e) Chinese AI firms' access to global markets and inputs: (1 - listed x severity)(1 - restriction x ties)(1 - cut) (capability-weighted)",
+            "(e) Chinese AI firms' access to global markets and inputs, (1 - listed x severity)(1 - restriction x ties)(1 - cut)",
             "0-1",
             lambda m: m.firms.industry(m.firms.access),
         ),
-        Indicator("ties_chinese", "mean state ties of Chinese firms", "0-1", lambda m: float(m.firms.ties[m.firms.chinese].mean()) if m.firms.chinese.any() else 0.0),
+        Indicator(
+            "ties_chinese",
+            "mean state ties of Chinese firms",
+            "0-1",
+            lambda m: float(m.firms.ties[m.firms.chinese].mean()) if m.firms.chinese.any() else 0.0,
+        ),
         Indicator("framing_local", "security framing of provinces' latest AI policies", "0-1", lambda m: float(m.local.framing.mean())),
         Indicator(
             "cooperation",
