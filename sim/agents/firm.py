@@ -170,8 +170,8 @@ class Firms(Population):
         cost = unit_cost(self.domestic_share, price, eps)
         constrained = unit_cost(np.maximum(open_share, cut), price, eps)
         self.efficiency = self.reference_cost / cost
-        self.loss_imposed = 1.0 - unit_cost(open_share, price, eps) / constrained
-        self.loss_chosen = 1.0 - constrained / cost
+        self.loss_imposed = np.maximum(0.0, 1.0 - unit_cost(open_share, price, eps) / constrained)  # >= 0 up to rounding
+        self.loss_chosen = np.maximum(0.0, 1.0 - constrained / cost)
         return cut
 
     def learn_domestic(self) -> None:
