@@ -452,8 +452,8 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
         raise ConfigError(f"firms.profiles.*.share sum to {total:.4g}: they must sum to 1")
     if typed.firms.domestic_price_floor > 1.0 + typed.firms.domestic_premium0:
         raise ConfigError(
-            f"firms.domestic_price_floor={typed.firms.domestic_price_floor} exceeds the initial domestic price 1 + firms.domestic_premium0: "
-            "learning cannot make domestic inputs dearer"
+            f"firms.domestic_price_floor={typed.firms.domestic_price_floor} exceeds the initial domestic price "
+            "1 + firms.domestic_premium0: learning cannot make domestic inputs dearer"
         )
     if typed.talent.in_china0 + typed.talent.in_rival0 > 1.0:
         raise ConfigError("talent.in_china0 + talent.in_rival0 exceeds 1: the two initial shares must sum to at most 1")
