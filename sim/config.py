@@ -139,6 +139,7 @@ class FirmProfile:
     ties0: float = bounded(0, 1)
     export: float = bounded(0, 1)
     genuine: float = bounded(0, 1)
+    obligation: float = bounded(0, 1)
 
 
 @dataclass
@@ -162,6 +163,7 @@ class FirmsConfig:
     tie_speed: float = bounded(0, 1)
     sanction_fear: float = bounded(0, 20)
     domestic_premium0: float = bounded(0, 5)
+    domestic_price_floor: float = bounded(0.1, 6)
     learning: float = bounded(0, 2)
     learning_scale: float = bounded(0.01, 1000)
     trade_elasticity: float = bounded(1, 20)
@@ -215,8 +217,16 @@ class PublicConfig:
     audience: AudienceConfig = field(default_factory=AudienceConfig)
 
 
+class ListingVolume(StrEnum):
+    """How many firms a listing round adds: with the ties and capability the rival observes, or a fixed share of candidates."""
+
+    ties = "ties"
+    fixed = "fixed"
+
+
 @dataclass
 class SanctionsConfig:
+    volume: ListingVolume = MISSING
     severity: float = bounded(0, 1)
     start: str = MISSING
     threshold: float = bounded(0, 1)
@@ -478,6 +488,11 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
     total = pr.champion.share + pr.private.share + pr.startup.share + pr.foreign.share
     if abs(total - 1.0) > 1e-6:
         raise ConfigError(f"firms.profiles.*.share sum to {total:.4g}: they must sum to 1")
+    if typed.firms.domestic_price_floor > 1.0 + typed.firms.domestic_premium0:
+        raise ConfigError(
+            f"firms.domestic_price_floor={typed.firms.domestic_price_floor} exceeds the initial domestic price "
+            "1 + firms.domestic_premium0: learning cannot make domestic inputs dearer"
+        )
     if typed.talent.in_china0 + typed.talent.in_rival0 > 1.0:
         raise ConfigError("talent.in_china0 + talent.in_rival0 exceeds 1: the two initial shares must sum to at most 1")
     if typed.public.network.degree % 2:

@@ -84,7 +84,25 @@ INDICATORS: dict[str, Indicator] = {
             "share",
             lambda m: m.talent.foreign_share_in_china(),
         ),
-        Indicator("efficiency", "(b) input efficiency against the open-sourcing frontier", "0-1", lambda m: m.firms.industry(m.firms.efficiency)),
+        Indicator(
+            "efficiency",
+            "(b) input productivity of Chinese AI firms against the 2009 open optimum, c*(p_d0) / c(lambda, p_d) (capability-weighted)",
+            "index, 2009 open frontier = 1",
+            lambda m: m.firms.industry(m.firms.efficiency),
+            False,
+        ),
+        Indicator(
+            "efficiency_loss_imposed",
+            "(b) loss against today's open frontier imposed by export controls and listings, 1 - c*(p_d) / c(max(lambda*, cut))",
+            "share",
+            lambda m: m.firms.industry(m.firms.loss_imposed),
+        ),
+        Indicator(
+            "efficiency_loss_chosen",
+            "(b) loss chosen beyond the constraint (directive, risk aversion, inertia), 1 - c(max(lambda*, cut)) / c(lambda)",
+            "share",
+            lambda m: m.firms.industry(m.firms.loss_chosen),
+        ),
         Indicator(
             "governance",
             "(c) share of third countries backing China's AI-governance initiatives (some also back the rival's)",
@@ -102,7 +120,16 @@ INDICATORS: dict[str, Indicator] = {
             lambda m: float(np.sqrt(m.central.securitization * m.rival.securitization)),
         ),
         Indicator(
-            "global_access", "(e) Chinese AI firms' access to global markets and inputs", "0-1", lambda m: m.firms.industry(m.firms.access)
+            "global_access",
+            "(e) Chinese AI firms' access to global markets and inputs, (1 - listed x severity)(1 - restriction x ties)(1 - cut)",
+            "0-1",
+            lambda m: m.firms.industry(m.firms.access),
+        ),
+        Indicator(
+            "ties_chinese",
+            "mean state ties of Chinese firms",
+            "0-1",
+            lambda m: float(m.firms.ties[m.firms.chinese].mean()) if m.firms.chinese.any() else 0.0,
         ),
         Indicator("framing_local", "security framing of provinces' latest AI policies", "0-1", lambda m: float(m.local.framing.mean())),
         Indicator(

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sim.agents.audience import decide_adoption, update_beliefs
-from sim.agents.firm import FirmKind
+from sim.agents.firm import FirmKind, open_domestic_share, unit_cost
 from sim.agents.talent import Location
 from sim.agents.third_country import Endorsement
 from sim.perception import Perception
@@ -154,16 +154,29 @@ def test_rival_without_mirroring_ignores_chinese_securitization(small_model):
 
 
 def test_listing_targets_state_ties(small_model):
-    firms = small_model("agents.firms.n=2000").firms
+    model = small_model("agents.firms.n=2000", "rival.sanctions.tie_weight=3", "rival.sanctions.capability_weight=0")
+    firms, rival = model.firms, model.rival
     chinese = np.flatnonzero(firms.chinese)
     firms.ties[:] = 0.05
     firms.ties[chinese[: len(chinese) // 2]] = 0.9
-    firms.list_entities(expected_share=0.1, tie_weight=3.0, capability_weight=0.0)
+    listed = rival.list_entities(firms, expected_share=0.1)
     tied, loose = chinese[: len(chinese) // 2], chinese[len(chinese) // 2 :]
-    assert firms.sanctioned[tied].mean() > 3 * firms.sanctioned[loose].mean()
-    assert not firms.sanctioned[~firms.chinese].any()
+    assert listed[tied].mean() > 3 * listed[loose].mean()
+    assert not listed[~firms.chinese].any()
 
 
+@pytest.mark.parametrize("volume", ["ties", "fixed"])
+def test_rival_lists_more_when_it_sees_more_tied_firms_only_under_ties_volume(small_model, volume):
+    loose = small_model("agents.firms.n=2000", f"structure/listing={volume}")
+    tied = twin(loose)
+    loose.firms.ties[:] = 0.05
+    tied.firms.ties[:] = 0.9
+    n_loose = loose.rival.list_entities(loose.firms, expected_share=0.05).sum()
+    n_tied = tied.rival.list_entities(tied.firms, expected_share=0.05).sum()
+    if volume == "ties":
+        assert n_tied > 3 * n_loose
+    else:
+        assert n_tied == n_loose  # same draws, same volume: ties only decide who is listed
 def test_no_sanctions_at_zero_severity(small_config):
     from sim.run import simulate
 
@@ -238,7 +251,50 @@ def test_supply_risk_and_directive_raise_domestic_sourcing_and_cost_efficiency(s
     chinese = base.chinese
     assert np.all(pushed.domestic_share[chinese] > base.domestic_share[chinese])
     assert np.all(pushed.efficiency[chinese] < base.efficiency[chinese])
-    assert np.all(base.efficiency <= 1.0 + 1e-12)
+    assert np.allclose(base.efficiency, 1.0)  # at the 2009 price and open optimum: the reference itself
+
+
+def test_unit_cost_is_the_ces_price_index_at_the_open_share():
+    for price, eps in [(1.6, 5.0), (0.7, 2.0), (1.0, 9.0)]:
+        best = open_domestic_share(price, eps)
+        sigma = 1.0 + eps
+        assert np.isclose(unit_cost(best, price, eps), (price ** (1 - sigma) + 1.0) ** (1 / (1 - sigma)))
+        shares = np.linspace(0.0, 1.0, 201)
+        assert np.all(unit_cost(shares, price, eps) >= unit_cost(best, price, eps) - 1e-12)
+        assert np.isclose(unit_cost(1.0, price, eps), price) and np.isclose(unit_cost(0.0, price, eps), 1.0)
+
+
+def test_export_controls_impose_the_loss_and_the_directive_chooses_it(small_model):
+    base = small_model("firms.risk_weight=0", "firms.sourcing_speed=1").firms
+    base.ties[:] = 0.5
+    controlled, directed = twin(base), twin(base)
+    risk = np.zeros(base.n)
+    base.choose_sourcing(export_controls=0.0, severity=0.5, directive=0.0, risk=risk)
+    controlled.choose_sourcing(export_controls=0.6, severity=0.5, directive=0.0, risk=risk)
+    directed.choose_sourcing(export_controls=0.0, severity=0.5, directive=1.0, risk=risk)
+    chinese = base.chinese
+    assert np.all(controlled.loss_imposed[chinese] > base.loss_imposed[chinese])
+    assert np.allclose(controlled.loss_chosen, base.loss_chosen)  # forced to the constraint, nothing chosen beyond it
+    assert np.all(directed.loss_chosen[chinese] > base.loss_chosen[chinese])
+    assert np.allclose(directed.loss_imposed, base.loss_imposed)
+    cost_loss = 1.0 - (1.0 - controlled.loss_imposed) * (1.0 - controlled.loss_chosen)  # the two parts make up the whole loss
+    open_cost = unit_cost(open_domestic_share(controlled.domestic_price, 5.0), controlled.domestic_price, 5.0)
+    assert np.allclose(cost_loss, 1.0 - open_cost / unit_cost(controlled.domestic_share, controlled.domestic_price, 5.0))
+
+
+def test_involvement_sets_every_chinese_firms_ties_not_foreign_firms(small_model):
+    free = small_model().firms
+    bound = twin(free)
+    risk = np.zeros(free.n)
+    free.choose_ties(subsidy_rate=0.1, involvement=0.0, risk=risk)
+    bound.choose_ties(subsidy_rate=0.1, involvement=0.9, risk=risk)
+    assert np.all(bound.ties >= free.ties)
+    for kind in (FirmKind.CHAMPION, FirmKind.PRIVATE, FirmKind.STARTUP):
+        mask = free.kind == kind
+        assert bound.ties[mask].mean() > free.ties[mask].mean()
+        assert np.all(bound.ties[mask] >= 0.9 * bound.obligation[mask] - 1e-12)
+    foreign = free.kind == FirmKind.FOREIGN
+    assert np.array_equal(bound.ties[foreign], free.ties[foreign])
 
 
 def test_learning_cheapens_domestic_inputs(small_model):
@@ -247,6 +303,21 @@ def test_learning_cheapens_domestic_inputs(small_model):
     firms.domestic_share[:] = 0.8
     firms.learn_domestic()
     assert firms.domestic_price < before
+
+
+def test_learning_can_take_efficiency_past_the_2009_frontier(small_model):
+    def efficiency(*overrides):
+        firms = small_model("firms.sourcing_speed=1", "firms.risk_weight=0", *overrides).firms
+        firms.domestic_experience = 1e4
+        firms.learn_domestic()
+        firms.choose_sourcing(export_controls=0.0, severity=0.5, directive=0.0, risk=np.zeros(firms.n))
+        return firms.efficiency, firms.domestic_share
+
+    cheap, share_cheap = efficiency("firms.domestic_price_floor=0.5")
+    dear, share_dear = efficiency("firms.domestic_price_floor=1.3")
+    none, _ = efficiency("firms.learning=0")
+    assert np.all(cheap > dear) and np.all(dear > 1.0) and np.allclose(none, 1.0)
+    assert np.all(share_cheap > 0.5) and np.all(share_dear < 0.5)  # below the foreign price, domestic inputs win the bundle
 
 
 def test_bigger_subsidy_pool_means_more_ai_washing(small_model):

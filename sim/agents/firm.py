@@ -37,12 +37,30 @@ class Firm(PopulationMember):
     subsidy = PopulationField()
     revenue = PopulationField()
     efficiency = PopulationField()
+    loss_imposed = PopulationField()
+    loss_chosen = PopulationField()
     access = PopulationField()
 
 
 def open_domestic_share(price: float, elasticity: float) -> float:
-    """Cost-minimizing domestic input share with equal-weight CES inputs and relative price ``price``."""
+    """Cost-minimizing domestic input share with equal-weight CES inputs and relative price ``price``.
+
+    With elasticity of substitution sigma = 1 + elasticity (the trade elasticity of Arkolakis, Costinot &
+    Rodriguez-Clare 2012), the domestic expenditure share is p^(1-sigma) / (p^(1-sigma) + 1)."""
     return 1.0 / (1.0 + price**elasticity)
+
+
+def unit_cost(share: np.ndarray | float, price: float, elasticity: float) -> np.ndarray | float:
+    """Unit cost of an equal-weight CES (Armington) input bundle bought with domestic expenditure share ``share``.
+
+    Foreign inputs cost 1, domestic ``price``; per unit of spending the bundle holds share/price domestic and
+    1 - share foreign units, so c(share) = [(share/price)^rho + (1 - share)^rho]^(-1/rho), rho = (sigma-1)/sigma,
+    sigma = 1 + elasticity. c is quasi-convex in the share, minimized at :func:`open_domestic_share`, where it
+    equals the CES price index (price^(1-sigma) + 1)^(1/(1-sigma)); c(1) = price, c(0) = 1.
+    """
+    rho = elasticity / (1.0 + elasticity)
+    share = np.asarray(share, dtype=float)
+    return ((share / price) ** rho + (1.0 - share) ** rho) ** (-1.0 / rho)
 
 
 class Firms(Population):
@@ -50,13 +68,16 @@ class Firms(Population):
 
     - Ties: best response tau* = B / (B + C). B is the subsidy share of the market times the firm's
       structural political access, doubled for national-team members, zero for foreign-invested
-      firms; C is the cost of ties, raised by the perceived sanction risk on its global sales; designated firms cannot go below the state's
-      involvement (military-civil fusion).
+      firms; C is the cost of ties, raised by the perceived sanction risk on its global sales. State
+      involvement imposes obligations on every firm (military-civil fusion; National Intelligence Law
+      2017, Art. 7): tau >= involvement x obligation of its type (national team: 1).
     - Sourcing: CES (Armington) cost-minimizing domestic share given the domestic substitutes' price,
       inflated for foreign inputs by supply risk and, for tied firms, by the self-reliance directive;
-      inputs cut off by export controls or listing force the domestic share up. Efficiency against
-      the open-sourcing frontier is (lambda / lambda_open)^(-1/eps) (Arkolakis, Costinot &
-      Rodriguez-Clare 2012).
+      inputs cut off by export controls or listing force the domestic share up. Efficiency is input
+      productivity against a fixed reference, the 2009 open optimum: c*(p_d0) / c(lambda_i, p_d); the
+      loss against today's open frontier splits into what the controls imposed and what the firm chose.
+    - Learning: domestic inputs get cheaper with cumulative domestic purchases, toward a floor that may
+      lie below the foreign price.
     - Relabelling: a firm without genuine AI business relabels as "AI" when its expected subsidy
       (after audits) exceeds its relabelling cost.
 
@@ -87,10 +108,14 @@ class Firms(Population):
         self.tie_rank_at_listing = np.full(n, np.nan)  # percentile of the firm's ties among candidates when listed
         self.washing = np.zeros(n, dtype=bool)
         self.washing_cost = rng.lognormal(np.log(p.washing_cost_median), p.washing_cost_sigma, n)
+        self.obligation = pick("obligation")
         self.domestic_price = 1.0 + p.domestic_premium0
         self.domestic_share = np.full(n, open_domestic_share(self.domestic_price, p.trade_elasticity))
         self.domestic_experience = 0.0
+        self.reference_cost = float(unit_cost(self.domestic_share[0], self.domestic_price, p.trade_elasticity)) if n else 1.0
         self.efficiency = np.ones(n)
+        self.loss_imposed = np.zeros(n)
+        self.loss_chosen = np.zeros(n)
         self.access = np.ones(n)
         self.subsidy = np.zeros(n)
         self.labelled = np.zeros(n, dtype=bool)
@@ -119,25 +144,47 @@ class Firms(Population):
         benefit = subsidy_rate * self.political_access * (1.0 + p.national_team_benefit * self.national_team) * self.chinese
         cost = p.tie_cost * (1.0 + p.sanction_fear * risk * self.export)
         best = benefit / (benefit + cost)
-        best = np.maximum(best, involvement * self.national_team)
         self.ties += p.tie_speed * (best - self.ties)
+        self.ties = np.maximum(self.ties, involvement * self.obligations())
+
+    def obligations(self) -> np.ndarray:
+        """Each firm's share of the state's involvement it must carry as ties: its type's obligation, the national team's in full."""
+        return np.where(self.national_team, 1.0, self.obligation)
 
     def choose_sourcing(self, export_controls: float, severity: float, directive: float, risk: np.ndarray) -> np.ndarray:
+        """Domestic input share: partial adjustment toward the risk- and directive-adjusted optimum, never below what is cut off.
+
+        Efficiency e_i = c*(p_d0) / c(lambda_i, p_d) against the fixed 2009 open optimum. Against today's open
+        frontier c*(p_d), the loss splits exactly: 1 - c*/c(lambda_i) = 1 - (1 - imposed)(1 - chosen), with
+        imposed = 1 - c*(p_d) / c(lambda_c) at the constrained optimum lambda_c = max(lambda*(p_d), cut), and
+        chosen = 1 - c(lambda_c) / c(lambda_i) (the directive, risk aversion beyond the constraint, inertia).
+        """
         p = self.p
+        eps, price = p.trade_elasticity, self.domestic_price
         supply_risk = np.minimum(1.0, export_controls * self.chinese + risk)
-        relative_price = self.domestic_price / ((1.0 + p.risk_weight * supply_risk) * (1.0 + p.directive_weight * directive * self.ties))
-        best = 1.0 / (1.0 + relative_price**p.trade_elasticity)
+        relative_price = price / ((1.0 + p.risk_weight * supply_risk) * (1.0 + p.directive_weight * directive * self.ties))
+        best = 1.0 / (1.0 + relative_price**eps)
         cut = np.maximum(export_controls * self.chinese, self.sanctioned * severity)
         self.domestic_share = np.maximum(self.domestic_share + p.sourcing_speed * (best - self.domestic_share), cut)
-        lam_open = open_domestic_share(self.domestic_price, p.trade_elasticity)
-        self.efficiency = (np.maximum(self.domestic_share, lam_open) / lam_open) ** (-1.0 / p.trade_elasticity)
+        open_share = open_domestic_share(price, eps)
+        cost = unit_cost(self.domestic_share, price, eps)
+        constrained = unit_cost(np.maximum(open_share, cut), price, eps)
+        self.efficiency = self.reference_cost / cost
+        self.loss_imposed = np.maximum(0.0, 1.0 - unit_cost(open_share, price, eps) / constrained)  # >= 0 up to rounding
+        self.loss_chosen = np.maximum(0.0, 1.0 - constrained / cost)
         return cut
 
     def learn_domestic(self) -> None:
-        """Domestic substitutes get cheaper with accumulated domestic demand (learning by doing)."""
+        """Domestic substitutes get cheaper with cumulative domestic purchases (Wright's law, learning by doing).
+
+        p_d = floor + (p_d0 - floor) (1 + E/scale)^(-learning), E the sum over quarters of the mean domestic
+        share (industry-wide purchases per firm, so independent of the sample's size). The floor may lie below
+        the foreign price (domestic substitutes end up cheaper) or above it."""
         p = self.p
         self.domestic_experience += float(self.domestic_share.mean())
-        self.domestic_price = 1.0 + p.domestic_premium0 * (1.0 + self.domestic_experience / p.learning_scale) ** (-p.learning)
+        start = 1.0 + p.domestic_premium0
+        decay = (1.0 + self.domestic_experience / p.learning_scale) ** (-p.learning)
+        self.domestic_price = p.domestic_price_floor + (start - p.domestic_price_floor) * decay
 
     def allocate_subsidies(self, pool: float) -> None:
         """Subsidies go to firms labelled "AI", weighted toward close state ties; audits claw back from relabellers.
@@ -259,6 +306,8 @@ class Firms(Population):
             "china_capability": self.china_capability,
             "sanction_risk": self.sanction_risk,
             "efficiency": self.industry(self.efficiency),
+            "loss_imposed": self.industry(self.loss_imposed),
+            "loss_chosen": self.industry(self.loss_chosen),
             "access": self.industry(self.access),
             "domestic_share": self.industry(self.domestic_share),
             "sanctioned_share": float(self.sanctioned[self.chinese].mean()) if self.chinese.any() else 0.0,

@@ -8,7 +8,7 @@ import numpy as np
 from mesa import Agent
 
 from sim.agents.population import Actor
-from sim.config import RivalConfig
+from sim.config import ListingVolume, RivalConfig
 from sim.perception import Perception
 from sim.timeline import Event, Quarter
 
@@ -19,7 +19,9 @@ class RivalState(Actor, Agent):
     dS/dt = mirror * S_china + w_capability * capability_ratio + grievance - restraint * S, per quarter.
     From its securitization it decides sanctions (entity-list rounds targeting firms with close state
     ties and high capability: its entity list is its own state), export-control enforcement, visa
-    limits and pressure on third countries.
+    limits and pressure on third countries. How many firms a round lists is a structural choice
+    (``rival.sanctions.volume``, config group ``structure/listing``): ``ties`` lists in proportion to the
+    suspicion it observes (ties and capability), ``fixed`` a fixed share of candidates whatever their ties.
     """
 
     def __init__(self, model, p: RivalConfig, stream: int, n: int | None = None) -> None:
@@ -35,11 +37,15 @@ class RivalState(Actor, Agent):
         self.entity_list = np.zeros(0, dtype=bool)
         self.listed_share = 0.0
         self.listed_capability_share = 0.0
+        self.suspicion0 = 1.0
 
     def start(self, view: Perception) -> None:
         """The rival's capability sets the scale: China's at the configured initial ratio (floored for a world with no Chinese AI firm)."""
         self.capability = max(view.firms.china_capability, 1e-9) / self.model.config.economy.capability_ratio0
         self.entity_list = np.zeros(view.firms.ties.size, dtype=bool)
+        chinese = view.firms.chinese
+        if chinese.any():
+            self.suspicion0 = float(self.suspicion(view.firms, chinese)[chinese].mean()) or 1.0
 
     def on_event(self, event: Event) -> None:
         match event.kind:
@@ -81,16 +87,29 @@ class RivalState(Actor, Agent):
             target = self.p.export_controls.strength * self.securitization * max(self.scope, own)
         self.export_controls += self.p.export_controls.speed * (target - self.export_controls)
 
-    def list_entities(self, firms: Any, expected_share: float) -> np.ndarray:
-        """A listing round: Chinese firms not yet listed, targeted by state ties and capability (score ~ exp(w ties) x cap^k)."""
+    def suspicion(self, firms: Any, candidates: np.ndarray) -> np.ndarray:
+        """How much of a security risk the rival sees in each candidate: exp(tie_weight x ties) x (capability / candidates' mean)^k."""
         s = self.p.sanctions
+        mean_capability = float(firms.capability[candidates].mean())
+        relative = firms.capability / mean_capability if mean_capability > 0 else np.ones(candidates.size)
+        return np.exp(s.tie_weight * firms.ties) * relative**s.capability_weight * candidates
+
+    def list_entities(self, firms: Any, expected_share: float) -> np.ndarray:
+        """A listing round over the Chinese firms not yet listed, targeted by suspicion (ties and capability).
+
+        ``ties`` volume: P(list_i) = min(1, q x score_i / score_0), score_0 the mean suspicion of Chinese firms the
+        rival saw at the start, so the expected listed share is q x mean suspicion / score_0: more tied, capable
+        candidates, more listings. ``fixed`` volume: P(list_i) = min(1, q N_c score_i / sum score), a share q of
+        candidates whatever their ties (the first version). q = ``expected_share``."""
         candidates = firms.chinese & ~self.entity_list
         n_candidates = int(candidates.sum())
         if n_candidates == 0 or expected_share <= 0:
             return np.zeros(candidates.size, dtype=bool)
-        relative = firms.capability / firms.capability[candidates].mean()
-        score = np.exp(s.tie_weight * firms.ties) * relative**s.capability_weight * candidates
-        prob = np.minimum(1.0, expected_share * n_candidates * score / score.sum())
+        score = self.suspicion(firms, candidates)
+        if self.p.sanctions.volume == ListingVolume.ties:
+            prob = np.minimum(1.0, expected_share * score / self.suspicion0)
+        else:
+            prob = np.minimum(1.0, expected_share * n_candidates * score / score.sum())
         return self.rng.random(candidates.size) < prob
 
     def sanction(self, view: Perception) -> None:
