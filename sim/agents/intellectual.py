@@ -11,7 +11,8 @@ from sim.agents.population import Population, PopulationField, PopulationMember
 from sim.config import IntellectualsConfig
 from sim.perception import Perception
 
-SETTLE_QUARTERS = 80  # quarters of 2009's conditions run at the start so the first ties are the rules' steady state (ties last ~10 quarters)
+# quarters of 2009's conditions run at the start, so that the first ties are the rules' steady state (ties last ~10 quarters)
+SETTLE_QUARTERS = 80
 
 
 class Intellectual(PopulationMember):
