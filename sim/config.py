@@ -183,14 +183,26 @@ class FirmsConfig:
 
 
 @dataclass
+class CollaborationConfig:
+    """Pairwise decisions of a Chinese and a rival-side scholar to start or keep a co-authorship tie."""
+
+    premium: float = bounded(-10, 10)
+    capability_benefit: float = bounded(0, 10)
+    openness_sd: float = bounded(0, 10)
+    meeting_rate: float = bounded(0, 1)
+    china_rules: float = bounded(0, 10)
+    echo_cost: float = bounded(0, 10)
+    rival_rules: float = bounded(0, 10)
+
+
+@dataclass
 class IntellectualsConfig:
     productivity: float = bounded(0, 50)
     productivity_shape: float = bounded(0.1, 100)
     funding_weight: float = bounded(0, 10)
     persuasion_gain: float = bounded(0, 10)
     persuasion_half: float = bounded(1, 1e6)
-    collaboration_threshold: float = bounded(0, 1)
-    collaboration_risk: float = bounded(0, 10)
+    collaboration: CollaborationConfig = field(default_factory=CollaborationConfig)
     audience: AudienceConfig = field(default_factory=AudienceConfig)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,6 +20,18 @@ class Indicator:
     unit: str
     measure: Callable[[SecuritizationModel], float]
     is_share: bool = True
+
+
+def richardson_growth(a: float, b: float, m: float, n: float) -> float:
+    """Largest eigenvalue of Richardson's (1960) system dx = a y - m x, dy = b x - n y, i.e. of [[-m, a], [b, -n]]:
+    (-(m + n) + sqrt((m - n)^2 + 4 a b)) / 2 [1/quarter]. Positive exactly when a b > m n (a runaway spiral)."""
+    return 0.5 * (-(m + n) + math.sqrt((m - n) ** 2 + 4.0 * a * b))
+
+
+def escalation_risk(m: SecuritizationModel) -> float:
+    """The China-rival spiral's growth rate at the current state: China's responsiveness and relaxation
+    (:meth:`CentralState.responsiveness`, ``relaxation``) against the rival's mirroring and restraint."""
+    return richardson_growth(m.central.responsiveness(), m.rival.p.mirror, m.central.relaxation, m.rival.p.restraint)
 
 
 CONSEQUENCES = ("talent_capital", "efficiency", "governance", "rivalry", "global_access")
@@ -115,9 +128,16 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("threat_third", "third countries' mean perceived threat from China", "index", lambda m: m.third.mean_threat, False),
         Indicator(
             "rivalry",
-            "(d) joint securitization, sqrt(S_china * S_rival)",
+            "(d) joint securitization, sqrt(S_china * S_rival): descriptive, how far both have gone",
             "0-1",
             lambda m: float(np.sqrt(m.central.securitization * m.rival.securitization)),
+        ),
+        Indicator(
+            "escalation_risk",
+            "(d) growth rate of the China-rival securitization spiral at the current state (Richardson; > 0 runs away)",
+            "1/quarter",
+            escalation_risk,
+            False,
         ),
         Indicator(
             "global_access",
@@ -134,7 +154,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("framing_local", "security framing of provinces' latest AI policies", "0-1", lambda m: float(m.local.framing.mean())),
         Indicator(
             "cooperation",
-            "share of intellectuals keeping foreign collaborators",
+            "(d) share of Chinese scholars with an active co-authorship tie to a rival-side scholar",
             "share",
             lambda m: float(m.intellectuals.collaborating.mean()),
         ),

@@ -338,7 +338,15 @@ def test_national_team_is_the_most_capable_genuine_firms(small_model):
     assert firms.capability[team].min() >= firms.capability[eligible].max()
 
 
-# --- intellectuals -----------------------------------------------------------------------------------
+# --- intellectuals ---------------------------------------------------------------------------------
+def altered(view: Perception, **changes: dict) -> Perception:
+    """The same snapshot with some actors' shown values changed: altered(view, rival={"research_security": 1.0})."""
+    views = {name: dict(v._values) for name, v in view._views.items()}
+    for name, values in changes.items():
+        views[name].update(values)
+    return Perception(views)
+
+
 def test_central_slogans_and_funding_draw_intellectuals_to_security_research(small_model):
     quiet = small_model()
     loud = twin(quiet)
@@ -352,6 +360,104 @@ def test_a_larger_literature_persuades_more(small_model):
     thin = intel.persuasion()
     intel.cumulative_articles = 5000
     assert intel.persuasion() > thin
+
+
+def ties_after(intel, view: Perception, quarters: int) -> float:
+    for _ in range(quarters):
+        intel.collaborate(view)
+    return float(intel.collaborating.mean())
+
+
+def test_ties_end_when_the_rivals_research_security_rules_tighten(small_model):
+    lax = small_model().intellectuals
+    tight = twin(lax)
+    view = lax.model.perceive()
+    before = lax.collaborating.mean()
+    assert before > 0.2
+    assert ties_after(tight, altered(view, rival={"research_security": 1.0}), 8) < 0.7 * ties_after(lax, view, 8)
+
+
+def test_ties_form_again_when_the_rules_relax(small_model):
+    intel = small_model().intellectuals
+    view = intel.model.perceive()
+    before = intel.collaborating.mean()
+    squeezed = ties_after(intel, altered(view, rival={"research_security": 1.0}, central={"measures": 1.0}), 20)
+    recovered = ties_after(intel, view, 40)
+    assert squeezed < 0.6 * before
+    assert recovered > 1.5 * squeezed and recovered > 0.65 * before
+
+
+def test_china_rules_and_echoing_the_campaign_cost_chinese_scholars_their_ties(small_model):
+    free = small_model().intellectuals
+    ruled, echoing = twin(free), twin(free)
+    view = free.model.perceive()
+    echoing.adopted[:] = True
+    assert ties_after(ruled, altered(view, central={"measures": 1.0}), 8) < ties_after(free, view, 8)
+    assert ties_after(echoing, view, 8) < float(free.collaborating.mean()) + 0.1  # free already ran 8 quarters
+    assert np.all(echoing.utilities(view)[0] < free.utilities(view)[0])
+
+
+def test_a_more_capable_china_makes_rival_scholars_keener_and_chinese_ones_less_so(small_model):
+    intel = small_model().intellectuals
+    view = intel.model.perceive()
+    behind, ahead = altered(view, world={"capability_ratio": 0.3}), altered(view, world={"capability_ratio": 1.5})
+    china_behind, rival_behind = intel.utilities(behind)
+    china_ahead, rival_ahead = intel.utilities(ahead)
+    assert np.all(rival_ahead > rival_behind) and np.all(china_ahead < china_behind)
+    # the rival side is the reluctant one when China lags, so a more capable China means more ties
+    catching_up = twin(intel)
+    assert ties_after(catching_up, ahead, 12) > ties_after(intel, behind, 12)
+
+
+def test_tie_decisions_are_stochastic_not_a_threshold(small_model):
+    """Same scholars, same conditions, two random streams: different ties end and form."""
+    one = small_model().intellectuals
+    other = twin(one)
+    other.model.stream_root += 1
+    other._rng_step = -1
+    view = one.model.perceive()
+    ties_after(one, view, 4)
+    ties_after(other, view, 4)
+    assert np.any(one.partner != other.partner)
+    assert 0 < one.collaborating.mean() < 1
+
+
+# --- escalation risk (Richardson) ----------------------------------------------------------------
+@pytest.mark.parametrize(("mirror", "restraint"), [(0.03, 0.1), (0.12, 0.1), (0.06, 0.2), (0.2, 0.05), (0.0, 0.1)])
+def test_escalation_risk_is_positive_iff_a_small_perturbation_of_the_centre_rival_system_grows(small_model, mirror, restraint):
+    """Docking against Richardson (1960): the indicator is positive exactly when a b > m n, and that is exactly when
+    the model's own one-quarter map of (threat, S_china, S_rival), differentiated numerically, amplifies a small
+    perturbation (spectral radius > 1). China's a is checked against the map's d S_china / d S_rival."""
+    from sim.indicators import escalation_risk
+
+    model = small_model(f"rival.mirror={mirror}", f"rival.restraint={restraint}")
+    central, rival = model.central, model.rival
+    view = model.perceive()
+
+    def one_quarter(x: np.ndarray) -> np.ndarray:
+        central.threat, central.securitization, central.window_open = x[0], x[1], False
+        rival.securitization, rival.shock = x[2], 0.0
+        central.step(altered(view, central={"securitization": x[1]}, rival={"securitization": x[2]}))
+        rival.mirror(altered(view, central={"securitization": x[1]}))
+        return np.array([central.threat, central.securitization, rival.securitization])
+
+    x0, h = np.array([central.p.threshold, 0.4, 0.5]), 1e-6
+    jacobian = np.column_stack([(one_quarter(x0 + h * e) - one_quarter(x0 - h * e)) / (2 * h) for e in np.eye(3)])
+    one_quarter(x0)  # the state at which the indicator linearizes
+    a, b, m, n = central.responsiveness(), mirror, central.relaxation, restraint
+    assert a > 0.01  # near the framing threshold: China responds
+    assert jacobian[1, 2] == pytest.approx(central.p.perception_speed * a, rel=1e-4)
+    grows = max(abs(np.linalg.eigvals(jacobian))) > 1
+    assert grows == (escalation_risk(model) > 0) == (a * b > m * n)
+
+
+def test_a_centre_that_never_securitizes_cannot_spiral(small_model):
+    from sim.indicators import escalation_risk
+
+    model = small_model("central.strategy=none", "rival.mirror=1.0")
+    model.run_for(4)
+    assert model.central.responsiveness() == 0.0
+    assert escalation_risk(model) == pytest.approx(-min(model.central.relaxation, model.rival.p.restraint))
 
 
 # --- public ----------------------------------------------------------------------------------------

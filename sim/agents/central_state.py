@@ -39,6 +39,7 @@ class CentralState(Actor, Agent):
         self.involvement = p.involvement_base
         self.outreach_share = 0.0
         self.outreach = 0.0
+        self.framing_input = 0.0
         self.targets_set = False
         self.window_open = False
         self.best_outcomes: dict[str, float] = {}
@@ -83,11 +84,30 @@ class CentralState(Actor, Agent):
             return 0.0
         if strategy == Strategy.maximal:
             return 1.0
-        if strategy == Strategy.restrained:
-            return self.p.restrained_gain * self.framing_for(self.threat)
-        if strategy == Strategy.adaptive:
-            return self.framing_for(self.threat - self.p.adaptive_cost_weight * self.observed_cost(view))
-        return self.framing_for(self.threat)
+        cost = self.p.adaptive_cost_weight * self.observed_cost(view) if strategy == Strategy.adaptive else 0.0
+        self.framing_input = self.threat - cost
+        gain = self.p.restrained_gain if strategy == Strategy.restrained else 1.0
+        return gain * self.framing_for(self.framing_input)
+
+    def responsiveness(self) -> float:
+        """Richardson's a for China: how much a sustained rise in the rival's securitization raises China's per quarter,
+        a = routine_speech * gain * f'(x) * w_rival, with f the logistic framing, f' = f (1 - f) / threshold_width at the
+        current framing input x (threat, less the adaptive strategy's cost) and gain the restrained strategy's fraction.
+        Threat perception is taken as adjusted (quasi-steady): the one-quarter derivative would carry a further factor
+        perception_speed, but the threat's lag delays the response without weakening it, and with it left out the
+        runaway condition a b > m n of the two-actor system is exactly that of the system with the lag
+        (tests/test_docking.py). 0 for the strategies that ignore the threat (none, maximal)."""
+        p = self.p
+        if p.strategy in (Strategy.none, Strategy.maximal):
+            return 0.0
+        gain = p.restrained_gain if p.strategy == Strategy.restrained else 1.0
+        f = self.framing_for(self.framing_input)
+        return p.routine_speech * gain * f * (1.0 - f) / p.threshold_width * p.w_rival
+
+    @property
+    def relaxation(self) -> float:
+        """Richardson's m for China: the share of a gap to its desired framing closed per quarter by routine speech."""
+        return self.p.routine_speech
 
     def observed_cost(self, view: Perception) -> float:
         """Mean loss in the consequences the centre can observe, against the best it has seen of each."""

@@ -1,4 +1,4 @@
-"""Intellectuals: choose whether to take up security-framed AI research, and whether to keep foreign collaborators."""
+"""Intellectuals: choose whether to take up security-framed AI research; with rival-side scholars, whether to co-author."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from sim.agents.population import Population, PopulationField, PopulationMember
 from sim.config import IntellectualsConfig
 from sim.perception import Perception
 
+# quarters of 2009's conditions run at the start, so that the first ties are the rules' steady state (ties last ~10 quarters)
+SETTLE_QUARTERS = 80
+
 
 class Intellectual(PopulationMember):
     """One scholar or policy analyst; state in :class:`Intellectuals`."""
@@ -18,7 +21,8 @@ class Intellectual(PopulationMember):
     belief = PopulationField()
     adopted = PopulationField()
     productivity = PopulationField()
-    collaborating = PopulationField()
+    openness = PopulationField()
+    partner = PopulationField()  # index of the rival-side scholar co-authoring with this one, -1 for none
 
 
 class Intellectuals(Population):
@@ -27,8 +31,22 @@ class Intellectuals(Population):
     Articles per adopter per quarter ~ Poisson(productivity * salience). Persuasiveness of the centre's
     message is 1 + gain * X / (X + half), X the cumulative article count (the article, section 4:
     intellectuals make the security logic "more rigorous"); X counts real articles (the sample's
-    output scaled to the ``represents`` scholars it stands for). A scholar keeps a foreign collaborator
-    while their affinity for it exceeds threshold + risk * (S_china + S_rival) / 2.
+    output scaled to the ``represents`` scholars it stands for).
+
+    Co-authorship (consequence (d), section 6) is a pairwise decision of a Chinese scholar i and a
+    rival-side scholar j (as many rival-side scholars as Chinese ones, held here as arrays: they only
+    decide on ties). With R the China/rival capability ratio and k = R / (1 + R) China's share of joint
+    capability, each side's utility of a tie is
+
+        U_i = premium + capability_benefit (1 - k) + openness_i - china_rules M - echo_cost adopted_i
+        U_j = premium + capability_benefit k + openness_j - rival_rules RS
+
+    (M the centre's extraordinary measures, RS the rival's research security). Each quarter each side
+    wants the tie with probability 1 / (1 + exp(-U)), fresh draws every quarter; a tie continues only if
+    both want it, and a scholar without a tie meets a free partner with probability ``meeting_rate`` and
+    the tie forms if both want it. Securitization thus cuts ties through both states' rules, and can
+    raise them through capability (a more capable China makes Chinese partners worth more to the
+    rival's scholars): the sign is a result.
     """
 
     member_class = Intellectual
@@ -42,10 +60,49 @@ class Intellectuals(Population):
         self.threshold = initial_thresholds(rng, n, p.audience)
         self.adopted = np.zeros(n, dtype=bool)
         self.productivity = rng.gamma(p.productivity_shape, p.productivity / p.productivity_shape, n)
-        self.affinity = rng.random(n)
-        self.collaborating = self.affinity > p.collaboration_threshold
+        self.openness = rng.normal(0.0, p.collaboration.openness_sd, n)
+        self.rival_openness = rng.normal(0.0, p.collaboration.openness_sd, n)
+        self.partner = np.full(n, -1)
+        self.rival_partner = np.full(n, -1)
         self.articles = 0.0
         self.cumulative_articles = 0.0
+
+    def start(self, view: Perception) -> None:
+        """The 2009 ties: the collaboration rules run under 2009's conditions until they settle."""
+        for _ in range(SETTLE_QUARTERS):
+            self.collaborate(view)
+
+    @property
+    def collaborating(self) -> np.ndarray:
+        return self.partner >= 0
+
+    def utilities(self, view: Perception) -> tuple[np.ndarray, np.ndarray]:
+        """U_i of every Chinese scholar and U_j of every rival-side scholar for a tie (see the class docstring)."""
+        c = self.p.collaboration
+        ratio = view.world.capability_ratio
+        china_share = ratio / (1.0 + ratio)
+        china = c.premium + c.capability_benefit * (1.0 - china_share) + self.openness
+        china = china - c.china_rules * view.central.measures - c.echo_cost * self.adopted
+        rival = c.premium + c.capability_benefit * china_share + self.rival_openness - c.rival_rules * view.rival.research_security
+        return china, rival
+
+    def collaborate(self, view: Perception) -> None:
+        """Ties continue if both sides want them this quarter; scholars without one meet free partners and pair if both want to."""
+        rng, n = self.rng, self.n
+        china_utility, rival_utility = self.utilities(view)
+        china_wants = rng.random(n) < 1.0 / (1.0 + np.exp(-china_utility))
+        rival_wants = rng.random(n) < 1.0 / (1.0 + np.exp(-rival_utility))
+        paired = self.partner >= 0
+        free_rival = np.flatnonzero(self.rival_partner < 0)
+        ended = paired & ~(china_wants & rival_wants[self.partner])
+        self.rival_partner[self.partner[ended]] = -1
+        self.partner[ended] = -1
+        # every rival-side scholar without a tie is free, and there are as many of them as Chinese scholars without one
+        seekers = np.flatnonzero(~paired & (rng.random(n) < self.p.collaboration.meeting_rate))
+        met = rng.permutation(free_rival)[: seekers.size]
+        form = china_wants[seekers] & rival_wants[met]
+        self.partner[seekers[form]] = met[form]
+        self.rival_partner[met[form]] = seekers[form]
 
     def persuasion(self) -> float:
         x = self.cumulative_articles
@@ -66,8 +123,7 @@ class Intellectuals(Population):
         )
         self.articles = float(self.rng.poisson(self.productivity * w.salience * self.adopted).sum()) * self.scale
         self.cumulative_articles += self.articles
-        risk = p.collaboration_risk * (securitization + view.rival.securitization) / 2.0
-        self.collaborating = self.affinity > p.collaboration_threshold + risk
+        self.collaborate(view)
 
     def observe(self) -> dict[str, Any]:
         return {

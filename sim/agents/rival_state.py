@@ -61,6 +61,12 @@ class RivalState(Actor, Agent):
         return self.p.visa * self.securitization
 
     @property
+    def research_security(self) -> float:
+        """Its research-security rules and investigations of scholars with Chinese ties (the China Initiative,
+        Nov 2018-Feb 2022), as tight as it securitizes: what the rival's scholars weigh before co-authoring."""
+        return self.securitization
+
+    @property
     def pressure(self) -> float:
         return self.p.pressure * self.securitization
 
@@ -138,6 +144,7 @@ class RivalState(Actor, Agent):
             "capability": self.capability,
             "export_controls": self.export_controls,
             "visa_limits": self.visa_limits,
+            "research_security": self.research_security,
             "pressure": self.pressure,
             "entity_list": self.entity_list,
             "listed_share": self.listed_share,
