@@ -64,7 +64,8 @@ class MobileTalent(Population):
         in_china = np.where(self.chinese_origin, p.start.chinese.in_china, p.start.foreign.in_china)
         in_rival = np.where(self.chinese_origin, p.start.chinese.in_rival, p.start.foreign.in_rival)
         u = rng.random(n)
-        self.location = np.where(u < in_china, Location.CHINA, np.where(u < in_china + in_rival, Location.RIVAL, Location.THIRD)).astype(np.int8)
+        elsewhere = np.where(u < in_china + in_rival, Location.RIVAL, Location.THIRD)
+        self.location = np.where(u < in_china, Location.CHINA, elsewhere).astype(np.int8)
         self.initial_in_china = max(int((self.location == Location.CHINA).sum()), 1)
         self.initial_in_rival = max(int((self.location == Location.RIVAL).sum()), 1)
         self.inflow = 0.0
