@@ -320,7 +320,8 @@ def test_seniors_weigh_chinas_capability_more_than_juniors(small_model):
     behind.talent.step(perceived(behind, world={"capability_ratio": 0.3}))
     ahead.talent.step(perceived(ahead, world={"capability_ratio": 1.5}))
     senior = behind.talent.senior
-    gain = [(ahead.talent.location[g] == Location.CHINA).mean() - (behind.talent.location[g] == Location.CHINA).mean() for g in (senior, ~senior)]
+    share = lambda m, group: (m.talent.location[group] == Location.CHINA).mean()  # noqa: E731
+    gain = [share(ahead, g) - share(behind, g) for g in (senior, ~senior)]
     assert gain[0] > gain[1] > 0
 
 

@@ -176,7 +176,8 @@ def test_a_run_folder_reproduces_itself_and_a_tampered_one_does_not(tmp_path):
 
 # --- invariants under random valid input --------------------------------------------------------------
 SMALL = load_config(
-    ["agents.public.n=60", "agents.firms.n=30", "agents.intellectuals.n=20", "agents.talent.n=40", "agents.capital.n=20", "agents.third.n=6"]
+    ["agents.public.n=60", "agents.firms.n=30", "agents.intellectuals.n=20", "agents.talent.n=40", "agents.capital.n=20"]
+    + ["agents.third.n=6"]
     + ["agents.local.n=8", "public.network.degree=4", "time.start=2015Q1", "time.end=2019Q4"]
 )
 SPACE = parameter_space(SMALL)
