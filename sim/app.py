@@ -53,7 +53,7 @@ from sim.run import stream_seed  # noqa: E402
 _CONFIG_LOCK = threading.Lock()
 _DEFAULT = load_config()
 
-READOUT = ("capability_ratio", "ai_economy", "domestic_input_share", "global_access", "talent_capital", "adoption_public")
+READOUT = ("capability_ratio", "ai_economy", "domestic_input_share", "global_access", "talent_capital_stock", "adoption_public")
 TITLE = "Securitization of AI in China: teaching demo"
 CLASS_PUBLIC = 2000  # citizens: small, so a step takes well under a second
 CLASS_SEED = 0
@@ -135,7 +135,7 @@ def status_markdown(model: SecuritizationModel) -> str:
         lines += [
             f"**Now:** capability China/rival {now['capability_ratio']:.2f} · AI industry {now['ai_economy']:,.0f} RMB bn/year · "
             f"domestic inputs {now['domestic_input_share']:.0%} · firms' global access {now['global_access']:.2f} · "
-            f"foreign talent in China {now['talent_capital']:.0%} · public echoing {now['adoption_public']:.0%}",
+            f"foreign talent & capital in China {now['talent_capital_stock']:.0%} · public echoing {now['adoption_public']:.0%}",
             "",
         ]
     if happened:

@@ -66,6 +66,7 @@ class AgentsConfig:
     public: PopulationSize = field(default_factory=PopulationSize)
     third: PopulationSize = field(default_factory=PopulationSize)
     talent: PopulationSize = field(default_factory=PopulationSize)
+    capital: PopulationSize = field(default_factory=PopulationSize)
 
 
 @dataclass
@@ -255,6 +256,12 @@ class ExportControlsConfig:
 
 
 @dataclass
+class OutboundConfig:
+    strength: float = bounded(0, 1)
+    start: str = MISSING
+
+
+@dataclass
 class RivalConfig:
     mirror: float = bounded(0, 5)
     w_capability: float = bounded(0, 5)
@@ -265,7 +272,9 @@ class RivalConfig:
     mobilization_gain: float = bounded(0, 5)
     talent_weight: float = bounded(0, 2)
     visa: float = bounded(0, 1)
+    investigations: float = bounded(0, 1)
     pressure: float = bounded(0, 1)
+    outbound: OutboundConfig = field(default_factory=OutboundConfig)
     sanctions: SanctionsConfig = field(default_factory=SanctionsConfig)
     export_controls: ExportControlsConfig = field(default_factory=ExportControlsConfig)
 
@@ -291,17 +300,56 @@ class ThirdConfig:
 
 
 @dataclass
+class TasteConfig:
+    """Mean taste weights of one career stage [utility per unit of each attribute]."""
+
+    salary: float = bounded(0, 20)
+    lab: float = bounded(0, 20)
+    openness: float = bounded(0, 20)
+    risk: float = bounded(0, 20)
+    visa: float = bounded(0, 20)
+    investigation: float = bounded(0, 20)
+
+
+@dataclass
+class StartShares:
+    in_china: float = bounded(0, 1)
+    in_rival: float = bounded(0, 1)
+
+
+@dataclass
+class TalentStartConfig:
+    chinese: StartShares = field(default_factory=StartShares)
+    foreign: StartShares = field(default_factory=StartShares)
+
+
+@dataclass
 class TalentConfig:
-    capital_share: float = bounded(0, 1)
     chinese_origin: float = bounded(0, 1)
-    in_china0: float = bounded(0, 1)
-    in_rival0: float = bounded(0, 1)
-    beta_salary: float = bounded(0, 20)
-    beta_openness: float = bounded(0, 20)
-    beta_risk: float = bounded(0, 20)
-    beta_visa: float = bounded(0, 20)
+    senior_share: float = bounded(0, 1)
+    start: TalentStartConfig = field(default_factory=TalentStartConfig)
+    junior: TasteConfig = field(default_factory=TasteConfig)
+    senior: TasteConfig = field(default_factory=TasteConfig)
+    taste_sigma: float = bounded(0, 3)
+    climate: float = bounded(0, 5)
     home_bias: float = bounded(0, 20)
     third_opportunity: float = bounded(0, 5)
+    moving_cost: float = bounded(0, 20)
+    reconsider: float = bounded(0, 1)
+
+
+@dataclass
+class CapitalConfig:
+    in_china0: float = bounded(0, 1)
+    rival_domiciled: float = bounded(0, 1)
+    return_weight: float = bounded(0, 50)
+    risk_weight: float = bounded(0, 50)
+    taste_sigma: float = bounded(0, 3)
+    growth_weight: float = bounded(0, 20)
+    elsewhere_growth: float = bounded(-0.5, 2)
+    memory: float = bounded(0, 1)
+    outbound_weight: float = bounded(0, 50)
+    switching_cost: float = bounded(0, 20)
     reconsider: float = bounded(0, 1)
 
 
@@ -444,6 +492,7 @@ class SimConfig:
     rival: RivalConfig = field(default_factory=RivalConfig)
     third: ThirdConfig = field(default_factory=ThirdConfig)
     talent: TalentConfig = field(default_factory=TalentConfig)
+    capital: CapitalConfig = field(default_factory=CapitalConfig)
     economy: EconomyConfig = field(default_factory=EconomyConfig)
     timeline: TimelineConfig = field(default_factory=TimelineConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
@@ -496,6 +545,7 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
     if end.index < start.index:
         raise ConfigError(f"time.end={end} is before time.start={start}: time.end must be at or after time.start")
     Quarter.parse(typed.rival.sanctions.start, key="rival.sanctions.start")
+    Quarter.parse(typed.rival.outbound.start, key="rival.outbound.start")
     pr = typed.firms.profiles
     total = pr.champion.share + pr.private.share + pr.startup.share + pr.foreign.share
     if abs(total - 1.0) > 1e-6:
@@ -505,8 +555,10 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
             f"firms.domestic_price_floor={typed.firms.domestic_price_floor} exceeds the initial domestic price "
             "1 + firms.domestic_premium0: learning cannot make domestic inputs dearer"
         )
-    if typed.talent.in_china0 + typed.talent.in_rival0 > 1.0:
-        raise ConfigError("talent.in_china0 + talent.in_rival0 exceeds 1: the two initial shares must sum to at most 1")
+    for origin in ("chinese", "foreign"):
+        shares = getattr(typed.talent.start, origin)
+        if shares.in_china + shares.in_rival > 1.0:
+            raise ConfigError(f"talent.start.{origin}.in_china + in_rival exceeds 1: the two initial shares must sum to at most 1")
     if typed.public.network.degree % 2:
         raise ConfigError(f"public.network.degree={typed.public.network.degree} is odd: allowed even integers in [2, 200]")
     if typed.public.network.degree >= typed.agents.public.n:

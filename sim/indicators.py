@@ -93,10 +93,23 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("ai_economy", "core AI industry revenue", "RMB bn/year", lambda m: m.ai_economy, False),
         Indicator(
             "talent_capital",
-            "(a) share of foreign AI talent and capital located in China",
-            "share",
-            lambda m: m.talent.foreign_share_in_china(),
+            "(a) inflow: mean of the shares of talent abroad and of foreign capital outside China that moved into China this quarter",
+            "share/quarter",
+            lambda m: (m.talent.inflow + m.capital.inflow) / 2.0,
         ),
+        Indicator(
+            "talent_capital_stock",
+            "(a) stock: mean of the shares of foreign-origin talent and of foreign capital located in China",
+            "share",
+            lambda m: (m.talent.foreign_in_china() + m.capital.china_share) / 2.0,
+        ),
+        Indicator(
+            "talent_china_origin_return",
+            "share of Chinese-origin talent abroad that moved to China this quarter",
+            "share/quarter",
+            lambda m: m.talent.returnees,
+        ),
+        Indicator("capital_in_china", "share of foreign AI capital placed in China", "share", lambda m: m.capital.china_share),
         Indicator(
             "efficiency",
             "(b) input productivity of Chinese AI firms against the 2009 open optimum, c*(p_d0) / c(lambda, p_d) (capability-weighted)",

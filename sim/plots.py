@@ -35,7 +35,7 @@ MOBILIZATION = {
     "adoption_public": "public",
 }
 CONSEQUENCES = {
-    "talent_capital": "(a) foreign talent & capital in China",
+    "talent_capital": "(a) talent & capital inflow to China",
     "efficiency": "(b) input efficiency",
     "governance": "(c) countries endorsing China-led governance",
     "rivalry": "(d) joint securitization (rivalry)",

@@ -13,6 +13,7 @@ from sim.agents.firm import FirmKind, open_domestic_share, unit_cost
 from sim.agents.talent import Location
 from sim.agents.third_country import Endorsement
 from sim.perception import Perception
+from sim.timeline import Quarter
 
 
 def twin(model):
@@ -520,29 +521,116 @@ def test_data_breach_cuts_tolerance(small_model):
 
 
 # --- mobile talent and third countries -----------------------------------------------------------------
-def test_nationalism_drives_foreign_talent_and_capital_away(small_model):
-    open_ = small_model("talent.reconsider=1")
+def perceived(model, **changes):
+    """The model's current snapshot with some views changed: ``perceived(m, public={"adoption": 1.0})``."""
+    views = {name: dict(view._values) for name, view in model.perceive()._views.items()}
+    for name, values in changes.items():
+        views[name].update(values)
+    return Perception(views)
+
+
+MOBILE = ("agents.talent.n=4000", "agents.capital.n=4000", "talent.reconsider=1", "capital.reconsider=1")
+
+
+def test_nationalist_climate_lowers_foreign_talents_choice_of_china(small_model):
+    calm = small_model(*MOBILE)
+    heated = twin(calm)
+    calm.talent.step(perceived(calm, public={"adoption": 0.0}))
+    heated.talent.step(perceived(heated, public={"adoption": 1.0}))
+    assert heated.talent.foreign_in_china() < calm.talent.foreign_in_china()
+
+
+def test_without_the_climate_weight_the_public_mood_does_not_move_talent(small_model):
+    calm = small_model(*MOBILE, "talent.climate=0")
+    heated = twin(calm)
+    calm.talent.step(perceived(calm, public={"adoption": 0.0}))
+    heated.talent.step(perceived(heated, public={"adoption": 1.0}))
+    assert np.array_equal(heated.talent.location, calm.talent.location)
+
+
+@pytest.mark.parametrize("push", ["visa_limits", "investigations"])
+def test_rival_push_sends_chinese_origin_talent_to_china_and_leaves_foreigners_alone(small_model, push):
+    open_ = small_model(*MOBILE)
     closed = twin(open_)
-    args = {"capability_ratio": 0.7, "premium": 0.3, "political_risk": 0.2, "visa_limits": 0.0}
-    open_.talent.step(nationalism=0.0, **args)
-    closed.talent.step(nationalism=1.0, **args)
-    assert closed.talent.foreign_share_in_china() < open_.talent.foreign_share_in_china()
+    open_.talent.step(perceived(open_, rival={"visa_limits": 0.0, "investigations": 0.0}))
+    closed.talent.step(perceived(closed, rival={"visa_limits": 0.0, "investigations": 0.0, push: 1.0}))
+    chinese = open_.talent.chinese_origin
+    in_china = lambda m: m.talent.location[chinese] == Location.CHINA  # noqa: E731
+    assert in_china(closed).mean() > in_china(open_).mean()
+    assert np.array_equal(closed.talent.location[~chinese], open_.talent.location[~chinese])
 
 
-def test_salary_premium_draws_talent_to_china(small_model):
-    low = small_model("talent.reconsider=1")
-    high = twin(low)
-    args = {"capability_ratio": 0.7, "nationalism": 0.3, "political_risk": 0.2, "visa_limits": 0.0}
-    low.talent.step(premium=0.0, **args)
-    high.talent.step(premium=2.0, **args)
-    assert (high.talent.location == Location.CHINA).sum() > (low.talent.location == Location.CHINA).sum()
+def test_seniors_weigh_chinas_capability_more_than_juniors(small_model):
+    behind = small_model(*MOBILE, "talent.moving_cost=0")
+    ahead = twin(behind)
+    behind.talent.step(perceived(behind, world={"capability_ratio": 0.3}))
+    ahead.talent.step(perceived(ahead, world={"capability_ratio": 1.5}))
+    senior = behind.talent.senior
+    share = lambda m, group: (m.talent.location[group] == Location.CHINA).mean()  # noqa: E731
+    gain = [share(ahead, g) - share(behind, g) for g in (senior, ~senior)]
+    assert gain[0] > gain[1] > 0
 
 
-def test_talent_and_capital_are_conserved(small_model):
+def test_moving_costs_keep_talent_in_place(small_model):
+    free = small_model(*MOBILE, "talent.moving_cost=0")
+    costly = small_model(*MOBILE, "talent.moving_cost=5")
+    before = free.talent.location.copy()
+    free.talent.step(free.perceive())
+    costly.talent.step(costly.perceive())
+    assert (costly.talent.location != before).mean() < (free.talent.location != before).mean()
+
+
+def test_sanction_risk_lowers_foreign_capital_in_china(small_model):
+    safe = small_model(*MOBILE)
+    risky = twin(safe)
+    safe.capital.step(perceived(safe, firms={"sanction_risk": 0.0}))
+    risky.capital.step(perceived(risky, firms={"sanction_risk": 0.3}))
+    assert risky.capital.china_share < safe.capital.china_share
+
+
+def test_nationalism_does_not_enter_foreign_capital(small_model):
+    calm = small_model(*MOBILE)
+    heated = twin(calm)
+    calm.capital.step(perceived(calm, public={"adoption": 0.0}, central={"securitization": 0.0}, intellectuals={"cooperation": 1.0}))
+    heated.capital.step(perceived(heated, public={"adoption": 1.0}, central={"securitization": 1.0}, intellectuals={"cooperation": 0.0}))
+    assert np.array_equal(heated.capital.in_china, calm.capital.in_china)
+
+
+def test_outbound_rules_withdraw_only_the_rivals_own_capital(small_model):
+    open_ = small_model(*MOBILE)
+    restricted = twin(open_)
+    open_.capital.step(perceived(open_, rival={"outbound": 0.0}))
+    restricted.capital.step(perceived(restricted, rival={"outbound": 1.0}))
+    domiciled = open_.capital.rival_domiciled
+    assert restricted.capital.in_china[domiciled].mean() < open_.capital.in_china[domiciled].mean()
+    assert np.array_equal(restricted.capital.in_china[~domiciled], open_.capital.in_china[~domiciled])
+
+
+def test_rival_restricts_outbound_investment_only_from_its_start(small_model):
+    rival = small_model("rival.outbound.start=2023Q3").rival
+    rival.securitization = 0.8
+    rival.restrict_outbound(Quarter.parse("2023Q2").index)
+    assert rival.outbound == 0.0
+    rival.restrict_outbound(Quarter.parse("2023Q3").index)
+    assert rival.outbound == pytest.approx(0.8 * rival.p.outbound.strength)
+
+
+def test_talent_and_capital_are_conserved_and_inflows_are_shares(small_model):
     model = small_model()
-    n = model.talent.n
-    model.run_for(12)
-    assert np.bincount(model.talent.location, minlength=3).sum() == n
+    n_talent, n_capital = model.talent.n, model.capital.n
+    for _ in range(12):
+        model.step()
+        assert np.bincount(model.talent.location, minlength=3).sum() == n_talent
+        assert model.capital.in_china.size == n_capital
+        assert 0.0 <= model.talent.inflow <= 1.0 and 0.0 <= model.capital.inflow <= 1.0
+
+
+def test_inflow_counts_arrivals_from_abroad(small_model):
+    model = small_model(*MOBILE)
+    abroad = model.talent.location != Location.CHINA
+    model.talent.step(model.perceive())
+    arrived = abroad & (model.talent.location == Location.CHINA)
+    assert model.talent.inflow == pytest.approx(arrived.sum() / abroad.sum())
 
 
 THIRD = ("agents.third.n=4000", "third.reconsider=1", "third.visibility0=1")

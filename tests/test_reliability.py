@@ -67,7 +67,8 @@ BAD = [
     (["agents.public.n=ten"], "agents.public.n"),
     (["rival.sanctions.severity=1.5"], "rival.sanctions.severity"),
     (["central.outreach=-0.1"], "central.outreach"),
-    (["talent.capital_share=2"], "talent.capital_share"),
+    (["talent.senior_share=2"], "talent.senior_share"),
+    (["rival.outbound.start=2023-08"], "rival.outbound.start"),
     (["central.anxiety=nan"], "central.anxiety"),
     (["agents.public.n=-5"], "agents.public.n"),
     (["agents.firms.n=0"], "agents.firms.n"),
@@ -80,7 +81,7 @@ BAD = [
     (["public.network.degree=5"], "public.network.degree"),
     (["public.network.degree=20000"], "public.network.degree"),
     (["firms.profiles.champion.share=0.5"], "firms.profiles"),
-    (["talent.in_china0=0.9"], "talent.in_china0"),
+    (["talent.start.foreign.in_china=0.9"], "talent.start.foreign"),
     (["economy.target_2020=0"], "economy.target_2020"),
     (["timeline.events.0.kind=bogus"], "timeline.events[0].kind"),
     (["timeline.events.0.date=2035Q1"], "timeline.events[0].date"),
@@ -175,7 +176,8 @@ def test_a_run_folder_reproduces_itself_and_a_tampered_one_does_not(tmp_path):
 
 # --- invariants under random valid input --------------------------------------------------------------
 SMALL = load_config(
-    ["agents.public.n=60", "agents.firms.n=30", "agents.intellectuals.n=20", "agents.talent.n=40", "agents.third.n=6"]
+    ["agents.public.n=60", "agents.firms.n=30", "agents.intellectuals.n=20", "agents.talent.n=40", "agents.capital.n=20"]
+    + ["agents.third.n=6"]
     + ["agents.local.n=8", "public.network.degree=4", "time.start=2015Q1", "time.end=2019Q4"]
 )
 SPACE = parameter_space(SMALL)
@@ -214,8 +216,9 @@ def test_random_valid_configurations_keep_every_invariant(values, strategy, seed
     config = with_values(SMALL, values)
     config.central.strategy = strategy
     config.seed = seed
-    if config.talent.in_china0 + config.talent.in_rival0 > 1:  # a joint constraint the sampler does not know
-        config.talent.in_rival0 = 1 - config.talent.in_china0
+    for shares in (config.talent.start.chinese, config.talent.start.foreign):  # a joint constraint the sampler does not know
+        if shares.in_china + shares.in_rival > 1:
+            shares.in_rival = 1 - shares.in_china
     check_invariants(build_model(config))
 
 
@@ -232,7 +235,8 @@ def test_every_parameter_at_an_extreme_of_its_range_runs_without_nan(extreme):
         if type(value) is float and lo is not None and name.split(".")[0] not in NOT_MODEL and ".share" not in name:
             values[name] = float(lo if extreme == "lowest" else hi)
     config = with_values(config, values)
-    config.talent.in_rival0 = min(config.talent.in_rival0, 1 - config.talent.in_china0)
+    for shares in (config.talent.start.chinese, config.talent.start.foreign):
+        shares.in_rival = min(shares.in_rival, 1 - shares.in_china)
     check_invariants(build_model(config))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.agents.capital import CapitalUnit, ForeignCapital
 from sim.agents.central_state import CentralState
 from sim.agents.firm import Firm, FirmKind, Firms
 from sim.agents.intellectual import Intellectual, Intellectuals
@@ -18,7 +19,7 @@ from sim.agents.local_government import LocalGovernment, Provinces
 from sim.agents.population import Actor, Population
 from sim.agents.public import Citizen, Public
 from sim.agents.rival_state import RivalState
-from sim.agents.talent import Location, MobileTalent, MobileUnit
+from sim.agents.talent import Location, MobileTalent, TalentUnit
 from sim.agents.third_country import Endorsement, ThirdCountries, ThirdCountry
 
 
@@ -41,28 +42,31 @@ ACTORS: tuple[ActorSpec, ...] = (
     ActorSpec("public", Public, 4, population=True),
     ActorSpec("talent", MobileTalent, 5, population=True),
     ActorSpec("third", ThirdCountries, 6, population=True),
+    ActorSpec("capital", ForeignCapital, 8, population=True),
 )
 
 __all__ = [
     "ACTORS",
     "Actor",
     "ActorSpec",
+    "CapitalUnit",
     "CentralState",
     "Citizen",
     "Endorsement",
     "Firm",
     "FirmKind",
     "Firms",
+    "ForeignCapital",
     "Intellectual",
     "Intellectuals",
     "LocalGovernment",
     "Location",
     "MobileTalent",
-    "MobileUnit",
     "Population",
     "Provinces",
     "Public",
     "RivalState",
+    "TalentUnit",
     "ThirdCountries",
     "ThirdCountry",
 ]

@@ -112,7 +112,7 @@ class CentralState(Actor, Agent):
     def observed_cost(self, view: Perception) -> float:
         """Mean loss in the consequences the centre can observe, against the best it has seen of each."""
         outcomes = {
-            "talent_capital": view.talent.foreign_share_in_china,
+            "talent_capital": (view.talent.foreign_in_china + view.capital.china_share) / 2.0,
             "efficiency": view.firms.efficiency,
             "governance": view.third.china_share,
             "global_access": view.firms.access,

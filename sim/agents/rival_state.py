@@ -19,9 +19,11 @@ class RivalState(Actor, Agent):
     dS/dt = mirror * S_china + w_capability * capability_ratio + grievance - restraint * S, per quarter.
     From its securitization it decides sanctions (entity-list rounds targeting firms with close state
     ties and high capability: its entity list is its own state), export-control enforcement, visa
-    limits and pressure on third countries. How many firms a round lists is a structural choice
-    (``rival.sanctions.volume``, config group ``structure/listing``): ``ties`` lists in proportion to the
-    suspicion it observes (ties and capability), ``fixed`` a fixed share of candidates whatever their ties.
+    limits, research-security investigations of Chinese-origin talent, outbound-investment restrictions on
+    its own investors (from ``outbound.start``) and pressure on third countries. How many firms a round
+    lists is a structural choice (``rival.sanctions.volume``, config group ``structure/listing``): ``ties``
+    lists in proportion to the suspicion it observes (ties and capability), ``fixed`` a fixed share of
+    candidates whatever their ties.
     """
 
     def __init__(self, model, p: RivalConfig, stream: int, n: int | None = None) -> None:
@@ -29,6 +31,8 @@ class RivalState(Actor, Agent):
         Agent.__init__(self, model)
         self.securitization = p.securitization0
         self.sanctions_start = Quarter.parse(p.sanctions.start, key="rival.sanctions.start").index
+        self.outbound_start = Quarter.parse(p.outbound.start, key="rival.outbound.start").index
+        self.outbound = 0.0
         self.capability = 1.0
         self.scope = 0.0
         self.export_controls = 0.0
@@ -65,6 +69,14 @@ class RivalState(Actor, Agent):
         """Its research-security rules and investigations of scholars with Chinese ties (the China Initiative,
         Nov 2018-Feb 2022), as tight as it securitizes: what the rival's scholars weigh before co-authoring."""
         return self.securitization
+
+    @property
+    def investigations(self) -> float:
+        return self.p.investigations * self.securitization
+
+    def restrict_outbound(self, quarter_index: int) -> None:
+        """Outbound-investment rules on its own investors in Chinese AI (EO 14105), as strong as it securitizes."""
+        self.outbound = self.p.outbound.strength * self.securitization if quarter_index >= self.outbound_start else 0.0
 
     @property
     def pressure(self) -> float:
@@ -145,6 +157,8 @@ class RivalState(Actor, Agent):
             "export_controls": self.export_controls,
             "visa_limits": self.visa_limits,
             "research_security": self.research_security,
+            "investigations": self.investigations,
+            "outbound": self.outbound,
             "pressure": self.pressure,
             "entity_list": self.entity_list,
             "listed_share": self.listed_share,
@@ -156,4 +170,5 @@ class RivalState(Actor, Agent):
         self.mirror(view)
         self.invest(view)
         self.control_exports(view.world.quarter_index)
+        self.restrict_outbound(view.world.quarter_index)
         self.sanction(view)
