@@ -20,6 +20,7 @@ class Indicator:
     unit: str
     measure: Callable[[SecuritizationModel], float]
     is_share: bool = True
+    signed: bool = False  # may be negative (a growth rate); every other indicator is at least 0
 
 
 def richardson_growth(a: float, b: float, m: float, n: float) -> float:
@@ -151,6 +152,7 @@ INDICATORS: dict[str, Indicator] = {
             "1/quarter",
             escalation_risk,
             False,
+            signed=True,
         ),
         Indicator(
             "global_access",

@@ -118,7 +118,7 @@ def test_adaptive_centre_gives_up_framing_when_consequences_worsen(small_model):
     c = model.central
     c.threat = 0.6
     calm = c.desired_securitization(model.perceive())
-    worse = model.perceive(talent={"foreign_share_in_china": 0.0}, third={"china_share": 0.0})
+    worse = model.perceive(talent={"foreign_in_china": 0.0}, capital={"china_share": 0.0}, third={"china_share": 0.0})
     assert c.desired_securitization(worse) < calm
 
 

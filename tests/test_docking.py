@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 
 from sim.agents.audience import decide_adoption, update_beliefs
-from sim.agents.firm import open_domestic_share
+from sim.agents.firm import open_domestic_share, unit_cost
 from sim.config import AudienceConfig
 
 
 def audience(**values: float) -> AudienceConfig:
     base = dict.fromkeys(
         ["belief0_mean", "belief0_sd", "susceptibility", "peer_weight", "stubbornness", "sanction_rally", "beta_belief",
-         "beta_incentive", "beta_peer", "beta_authority", "threshold_mean", "threshold_sd"], 0.0,
+         "beta_incentive", "beta_peer", "beta_authority", "threshold_mean", "threshold_sd", "switching_cost"], 0.0,
     )  # fmt: skip
     return AudienceConfig(**{**base, **values})
 
@@ -63,37 +63,31 @@ def test_richardson_arms_race_runs_away_iff_ab_exceeds_mn(small_model, a, b, m, 
     model = small_model(
         f"rival.mirror={b}", f"rival.restraint={n}", "rival.w_capability=0", "rival.grievance=0.004", "rival.securitization0=0"
     )
-    model.capability_ratio = 0.0
-    rival, china = model.rival, model.central
+    rival = model.rival
     g, h = 0.003, 0.004
-    china.securitization = 0.0
+    x = 0.0  # China's securitization: a linear Richardson equation closes the system
     for _ in range(3000):
-        x, y = china.securitization, rival.securitization
-        rival.mirror()  # y += b x - n y + h, clipped to [0, 1]
-        china.securitization = min(1.0, max(0.0, x + a * y - m * x + g))
+        y = rival.securitization
+        rival.mirror(model.perceive(central={"securitization": x}, world={"capability_ratio": 0.0}))  # y += b x - n y + h
+        x = min(1.0, max(0.0, x + a * y - m * x + g))
     if runaway:  # unbounded in Richardson's linear system; here it runs into the cap of 1
         assert rival.securitization == 1.0
     else:
         steady_x = (a * h + n * g) / (m * n - a * b)
         steady_y = (b * g + m * h) / (m * n - a * b)
         assert rival.securitization == pytest.approx(steady_y, rel=1e-6) and steady_y < 1
-        assert china.securitization == pytest.approx(steady_x, rel=1e-6)
+        assert x == pytest.approx(steady_x, rel=1e-6)
 
 
 @pytest.mark.parametrize("wedge", [1.2, 2.0, 5.0])
-def test_self_reliance_cost_matches_the_acr_welfare_formula(small_model, wedge):
+@pytest.mark.parametrize("price", [0.8, 1.6])
+def test_ces_unit_cost_matches_the_acr_welfare_formula(wedge, price):
     """Arkolakis, Costinot & Rodriguez-Clare (2012): with CES demand and trade elasticity eps, the real-income
-    change from a change in the domestic share is (lambda'/lambda)^(-1/eps). A wedge on foreign inputs raises
-    the cost-minimizing domestic share; the CES price-index ratio must equal the model's efficiency."""
-    firms = small_model().firms
-    eps, price = firms.p.trade_elasticity, firms.domestic_price
-    lam_open = open_domestic_share(price, eps)
-    lam_wedged = 1.0 / (1.0 + (price / wedge) ** eps)  # foreign inputs cost `wedge` instead of 1
-    price_index = lambda foreign: (price ** (-eps) + foreign ** (-eps)) ** (-1 / eps)  # noqa: E731
-    real_income_ratio = price_index(1.0) / price_index(wedge)
-    firms.domestic_share[:] = lam_wedged
-    firms.sourcing_speed = 0.0
-    firms.p.sourcing_speed = 0.0
-    firms.choose_sourcing(export_controls=0.0, severity=0.0, directive=0.0, risk=np.zeros(firms.n))
-    assert real_income_ratio == pytest.approx((lam_wedged / lam_open) ** (-1 / eps), rel=1e-12)
-    np.testing.assert_allclose(firms.efficiency[firms.chinese], real_income_ratio, rtol=1e-12)
+    change from a change in the domestic share is (lambda'/lambda)^(-1/eps). A real cost `wedge` on foreign inputs
+    (iceberg) raises the cost-minimizing domestic share to lambda'; the model's CES unit cost at the optimum must
+    fall by exactly that factor. Unit costs are homogeneous of degree one in prices: c*(p, w) = w c*(p / w, 1)."""
+    eps = 5.0
+    lam_open, lam_wedged = open_domestic_share(price, eps), open_domestic_share(price / wedge, eps)
+    cost_open = unit_cost(lam_open, price, eps)
+    cost_wedged = wedge * unit_cost(lam_wedged, price / wedge, eps)
+    assert cost_open / cost_wedged == pytest.approx((lam_wedged / lam_open) ** (-1 / eps), rel=1e-12)

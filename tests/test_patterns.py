@@ -52,7 +52,7 @@ def test_pattern5_ai_washing_rises_with_subsidies(baseline):
 
 
 def test_pattern6_sanctions_fall_disproportionately_on_firms_with_close_state_ties(baseline):
-    ranks = np.concatenate([m.firms.tie_rank_at_listing[m.firms.sanctioned] for m, _ in baseline])
+    ranks = np.concatenate([m.rival.tie_rank_at_listing[m.rival.entity_list] for m, _ in baseline])
     assert ranks.size >= 20
     # percentile of a listed firm's ties among the candidates when it was listed: 0.5 if ties did not matter
     assert ranks.mean() > 0.65

@@ -105,7 +105,6 @@ class Firms(Population):
         self.political_access = self.ties / max(float(self.ties[self.chinese].mean()), 1e-12) if self.chinese.any() else np.ones(n)
         self.national_team = np.zeros(n, dtype=bool)
         self.sanctioned = np.zeros(n, dtype=bool)
-        self.tie_rank_at_listing = np.full(n, np.nan)  # percentile of the firm's ties among candidates when listed
         self.washing = np.zeros(n, dtype=bool)
         self.washing_cost = rng.lognormal(np.log(p.washing_cost_median), p.washing_cost_sigma, n)
         self.obligation = pick("obligation")

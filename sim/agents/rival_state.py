@@ -47,6 +47,7 @@ class RivalState(Actor, Agent):
         """The rival's capability sets the scale: China's at the configured initial ratio (floored for a world with no Chinese AI firm)."""
         self.capability = max(view.firms.china_capability, 1e-9) / self.model.config.economy.capability_ratio0
         self.entity_list = np.zeros(view.firms.ties.size, dtype=bool)
+        self.tie_rank_at_listing = np.full(view.firms.ties.size, np.nan)  # a listed firm's ties: percentile among the candidates
         chinese = view.firms.chinese
         if chinese.any():
             self.suspicion0 = float(self.suspicion(view.firms, chinese)[chinese].mean()) or 1.0
@@ -142,7 +143,10 @@ class RivalState(Actor, Agent):
             self.pending_rounds += 1.0
         if self.pending_rounds > 0:
             firms = view.firms
+            candidates = firms.chinese & ~self.entity_list
             listed = self.list_entities(firms, s.round_share * self.pending_rounds * s.severity * self.securitization)
+            ranked = np.sort(firms.ties[candidates])
+            self.tie_rank_at_listing[listed] = np.searchsorted(ranked, firms.ties[listed], side="right") / max(ranked.size, 1)
             self.entity_list |= listed
             chinese = firms.chinese
             self.listed_share = float(listed.sum()) / max(int(chinese.sum()), 1)
