@@ -179,6 +179,7 @@ class FirmsConfig:
     subsidy_boost: float = bounded(0, 10)
     data_weight: float = bounded(0, 2)
     talent_weight: float = bounded(0, 2)
+    foreign_funding: float = bounded(0, 1)
     sanction_cost: float = bounded(0, 10)
     audience: AudienceConfig = field(default_factory=AudienceConfig)
 

@@ -211,13 +211,15 @@ class Firms(Population):
         order = eligible[np.argsort(-self.capability[eligible], kind="stable")]
         self.national_team[order[: int(round(size / self.scale))]] = True
 
-    def grow(self, capability_ratio: float, data_factor: float, talent_factor: float) -> None:
-        """Capability grows faster the further behind the frontier (advantage of backwardness)."""
+    def grow(self, capability_ratio: float, data_factor: float, talent_factor: float, capital_factor: float) -> None:
+        """Capability grows faster the further behind the frontier (advantage of backwardness), with data,
+        talent and the foreign capital that finances a share ``foreign_funding`` of investment."""
         p = self.p
         intensity = self.subsidy / (self.subsidy + self.revenue / 4.0 + 1e-12)
         catch_up = max(0.0, 1.0 + p.catch_up * (1.0 - capability_ratio))
         growth = p.growth * catch_up * self.efficiency * (1.0 + p.subsidy_boost * intensity)
         growth *= data_factor**p.data_weight * talent_factor**p.talent_weight
+        growth *= 1.0 - p.foreign_funding + p.foreign_funding * capital_factor
         self.capability *= 1.0 + growth * self.genuine
 
     def earn(self, severity: float, restriction: float, cut: np.ndarray, revenue_scale: float, global_demand: float) -> None:
@@ -240,7 +242,7 @@ class Firms(Population):
         cut = self.choose_sourcing(rival.export_controls, severity, central.measures, risk)
         self.learn_domestic()
         self.allocate_subsidies(pool)
-        self.grow(w.capability_ratio, view.public.data_factor, view.talent.china_factor)
+        self.grow(w.capability_ratio, view.public.data_factor, view.talent.china_factor, view.capital.china_factor)
         self.earn(severity, view.third.restriction, cut, self.model.config.economy.revenue_scale, self.model.config.economy.global_demand)
         self.belief = update_beliefs(
             self.belief,
