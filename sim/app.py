@@ -218,7 +218,7 @@ def goals_png(model: SecuritizationModel) -> bytes:
 
 def audiences_png(model: SecuritizationModel) -> bytes:
     """The 31 provinces coloured by belief, adopters outlined; a slice of the public's network by adoption."""
-    provinces, public = model.provinces, model.public
+    provinces, public = model.local, model.public
     with plt.rc_context(STYLE):
         fig = Figure(figsize=(6.4, 3.6))
         left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
