@@ -38,9 +38,8 @@ REDUCED = {
     "global_access": ["central.involvement=0,3", "rival.sanctions.severity=0,1"],
     "desecuritize": [],
 }
-SWEEPS = sorted(
-    p.stem for p in (CONF_DIR / "experiment").glob("*.yaml") if p.stem not in {"baseline", "sensitivity", "validate", "calibrate"}
-)
+ANALYSES = {"baseline", "sensitivity", "validate", "calibrate", "structures", "regimes"}  # not sweeps: one command, one analysis
+SWEEPS = sorted(p.stem for p in (CONF_DIR / "experiment").glob("*.yaml") if p.stem not in ANALYSES)
 
 
 def run_sweep(tmp_path: Path, name: str, *extra: str) -> Path:
@@ -57,7 +56,45 @@ def run_sweep(tmp_path: Path, name: str, *extra: str) -> Path:
 
 def test_every_experiment_in_the_issue_exists():
     assert set(SWEEPS) == set(REDUCED)
-    assert {"baseline", "sensitivity", "validate", "calibrate"} <= {p.stem for p in (CONF_DIR / "experiment").glob("*.yaml")}
+    assert ANALYSES <= {p.stem for p in (CONF_DIR / "experiment").glob("*.yaml")}
+
+
+def run_analysis(tmp_path: Path, name: str, *extra: str) -> Path:
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    result = subprocess.run(
+        [sys.executable, "-m", "sim", f"+experiment={name}", f"output.root={tmp_path}", *TINY, *extra],
+        cwd=REPO, capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    (folder,) = (tmp_path / name).iterdir()
+    assert str(folder) in result.stdout
+    return folder
+
+
+def test_structures_tabulates_every_claim_under_every_structure(tmp_path):
+    folder = run_analysis(tmp_path, "structures", "time.end=2030Q4")  # the claims are dated 2020Q4 and 2030Q4
+    table = pd.read_csv(folder / "structures.csv")
+    config = load_config(["+experiment=structures"])
+    assert set(table["structure"]) == set(config.structures)
+    assert len(table) == len(config.structures) * len(config.validation.claims)
+    assert set(table["verdict"]) <= {"supported", "contradicted", "inconclusive"}
+    assert (table["ci_low"] <= table["difference"]).all() and (table["difference"] <= table["ci_high"]).all()
+    report = (folder / "structures.md").read_text()
+    assert "survives every structure" in report and all(s in report for s in config.structures)
+
+
+def test_regimes_maps_basin_shares_over_the_grid(tmp_path):
+    folder = run_analysis(
+        tmp_path, "regimes", "time.end=2020Q4", "regimes.quarter=2020Q4", "regimes.n_jobs=1",
+        "regimes.grid={central.threshold:[0.2,0.9],rival.mirror:[0.0,0.12],central.w_rival:[0.4],rival.restraint:[0.1]}",
+    )  # fmt: skip
+    shares = pd.read_csv(folder / "regimes.csv")
+    assert len(shares) == 4
+    np.testing.assert_allclose(shares[["low", "intermediate", "high"]].sum(axis=1), 1.0)
+    low_threshold = shares[shares["central.threshold"] == 0.2]["mean"].mean()
+    high_threshold = shares[shares["central.threshold"] == 0.9]["mean"].mean()
+    assert low_threshold > high_threshold  # a centre that needs more threat securitizes less
+    assert (folder / "regimes.png").stat().st_size > 0 and (folder / "regimes.parquet").exists()
 
 
 @pytest.mark.parametrize("name", [*SWEEPS, "baseline", "sensitivity", "validate", "calibrate"])

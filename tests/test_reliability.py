@@ -194,11 +194,12 @@ def check_invariants(model) -> None:
         values = {name: ind.measure(model) for name, ind in INDICATORS.items()}
         for name, value in values.items():
             assert np.isfinite(value), name
-            assert value >= 0, name
+            assert INDICATORS[name].signed or value >= 0, name
             if INDICATORS[name].is_share:
                 assert value <= 1 + 1e-9, (name, value)
-        for count in ("local_policies", "provinces_with_policy", "security_articles"):
-            assert float(values[count]).is_integer(), count
+        for count, population in (("local_policies", "local"), ("provinces_with_policy", "local"), ("security_articles", "intellectuals")):
+            simulated = values[count] / model.represents(population)  # counts are in real units: whole numbers of agents' counts
+            assert abs(simulated - round(simulated)) < 1e-6 * max(1.0, simulated), count
         for cumulative in ("local_policies", "provinces_with_policy"):
             assert values[cumulative] >= previous.get(cumulative, 0), cumulative
         assert np.bincount(model.talent.location, minlength=3).sum() == n_talent
