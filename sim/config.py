@@ -86,6 +86,7 @@ class AudienceConfig:
     threshold_mean: float = bounded(0, 10)
     threshold_sd: float = bounded(0, 10)
     switching_cost: float = bounded(0, 10)
+    noise: float = bounded(0, 10)
 
 
 @dataclass

@@ -502,6 +502,17 @@ def test_switching_cost_keeps_a_stance_through_a_small_setback_but_not_a_lasting
     assert memoryless.tolist() == [False, False, True, True]
 
 
+def test_random_utility_adoption_is_a_smooth_probability_of_the_reasons(small_model):
+    p = small_model("structure/adoption=logit").config.public.audience  # logistic shock of scale 0.25
+    rng = np.random.default_rng(0)
+    belief = np.repeat([0.8, 1.0, 1.2], 20_000)  # reasons below, at and above a threshold of 1
+    adopted = decide_adoption(belief, 0.0, 0.0, 0.0, np.ones(belief.size), p, rng=rng).reshape(3, -1).mean(axis=1)
+    expected = 1.0 / (1.0 + np.exp(-(np.array([0.8, 1.0, 1.2]) - 1.0) / 0.25))
+    np.testing.assert_allclose(adopted, expected, atol=0.01)
+    deterministic = decide_adoption(belief, 0.0, 0.0, 0.0, np.ones(belief.size), small_model().config.public.audience)
+    assert deterministic.reshape(3, -1).mean(axis=1).tolist() == [0.0, 1.0, 1.0]
+
+
 def test_a_displaced_public_falls_away_from_the_campaign(small_model):
     """Adoption can fall when its costs rise: displaced citizens' discontent outweighs their stance."""
     model = small_model("agents.public.n=3000")

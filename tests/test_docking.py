@@ -14,7 +14,7 @@ from sim.config import AudienceConfig
 def audience(**values: float) -> AudienceConfig:
     base = dict.fromkeys(
         ["belief0_mean", "belief0_sd", "susceptibility", "peer_weight", "stubbornness", "sanction_rally", "beta_belief",
-         "beta_incentive", "beta_peer", "beta_authority", "threshold_mean", "threshold_sd", "switching_cost"], 0.0,
+         "beta_incentive", "beta_peer", "beta_authority", "threshold_mean", "threshold_sd", "switching_cost", "noise"], 0.0,
     )  # fmt: skip
     return AudienceConfig(**{**base, **values})
 

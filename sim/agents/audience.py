@@ -7,7 +7,10 @@ belief, economic incentive (net of the costs the agent bears), peers' adoption a
 pressure, so that adoption can run ahead of belief (Kuran's preference falsification). Adoption has
 memory: switching either way costs ``switching_cost`` (a band of hysteresis around the threshold,
 as in Kuran's model, where a public stance is costly to revise); at 0 it is re-decided afresh every
-quarter, the memoryless rule of the first version (``structure/adoption=memoryless``).
+quarter, the memoryless rule of the first version (``structure/adoption=memoryless``). With ``noise``
+above 0 the threshold rule becomes a random-utility (logit) rule (McFadden 1974): each quarter an agent's
+reasons carry a logistic shock of scale ``noise``, so adoption is a probability that rises smoothly with
+the reasons instead of a switch (``structure/adoption=logit``).
 """
 
 from __future__ import annotations
@@ -68,19 +71,25 @@ def decide_adoption(
     adopted: np.ndarray | None = None,
     out: np.ndarray | None = None,
     scratch: np.ndarray | None = None,
+    rng: np.random.Generator | None = None,
 ) -> np.ndarray:
     """Adopt when the weighted reasons to echo the campaign clear the agent's own threshold.
 
     With ``adopted`` (the current stance) an adopter keeps echoing until the reasons fall below
     threshold - switching_cost, and a non-adopter starts only above threshold + switching_cost; so a
     stance, once taken, survives small setbacks but not a lasting cost. ``out`` (bool) and ``scratch``
-    (float64) are optional reusable buffers, as in :func:`update_beliefs`.
+    (float64) are optional reusable buffers, as in :func:`update_beliefs`. ``rng`` draws the logistic
+    shocks when ``p.noise`` > 0 (required then).
     """
     utility = np.multiply(p.beta_belief, belief, out=scratch)
     utility += p.beta_incentive * incentive
     utility += p.beta_peer * peer_adoption
     utility += p.beta_authority * authority
     utility -= threshold
+    if p.noise > 0:
+        if rng is None:
+            raise ValueError("decide_adoption: a random-utility rule (noise > 0) needs rng")
+        utility += p.noise * rng.logistic(size=np.shape(utility))
     if adopted is None or p.switching_cost == 0:
         return np.greater_equal(utility, 0.0, out=out)
     # adopters need utility >= -cost, others >= +cost: shift by cost, back by 2 cost where adopted

@@ -264,6 +264,7 @@ class Firms(Population):
             threshold=self.threshold,
             p=p.audience,
             adopted=self.adopted,
+            rng=self.rng,
         )
 
     def mean_by_kind(self, values: np.ndarray) -> np.ndarray:

@@ -120,6 +120,7 @@ class Intellectuals(Population):
             threshold=self.threshold,
             p=p.audience,
             adopted=self.adopted,
+            rng=self.rng,
         )
         self.articles = float(self.rng.poisson(self.productivity * w.salience * self.adopted).sum()) * self.scale
         self.cumulative_articles += self.articles

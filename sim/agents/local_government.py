@@ -98,6 +98,7 @@ class Provinces(Population):
             threshold=self.threshold,
             p=a,
             adopted=self.adopted,
+            rng=self.rng,
         )
 
     def observe(self) -> dict[str, Any]:

@@ -139,6 +139,7 @@ class Public(Population):
             threshold=self.threshold,
             p=a,
             adopted=self.adopted,
+            rng=self.rng,
             out=self._spare_adopted,
             scratch=self._scratch,
         )
