@@ -155,6 +155,7 @@ class FirmProfiles:
 @dataclass
 class FirmsConfig:
     salary_premium: float = bounded(0, 3)
+    salary_funding: float = bounded(0, 10)
     profiles: FirmProfiles = field(default_factory=FirmProfiles)
     risk_horizon: float = bounded(1, 400)
     risk_memory: float = bounded(0, 1)

@@ -120,6 +120,7 @@ class Firms(Population):
         self.labelled = np.zeros(n, dtype=bool)
         self.revenue = np.zeros(n)
         self.hazard = 0.0
+        self.wage_premium = p.salary_premium  # over the rival's pay, offered to mobile talent: the base plus what subsidies fund
         self.belief0 = initial_beliefs(rng, n, p.audience)
         self.belief = self.belief0.copy()
         self.threshold = initial_thresholds(rng, n, p.audience)
@@ -238,7 +239,9 @@ class Firms(Population):
         severity = rival.severity
         pool = central.funding + view.local.subsidy
         quarterly_revenue = float(self.revenue.sum()) * self.scale / 4.0
-        self.choose_ties(pool / (pool + quarterly_revenue + 1e-12), central.involvement, risk)
+        subsidy_rate = pool / (pool + quarterly_revenue + 1e-12)
+        self.wage_premium = p.salary_premium + p.salary_funding * subsidy_rate
+        self.choose_ties(subsidy_rate, central.involvement, risk)
         cut = self.choose_sourcing(rival.export_controls, severity, central.measures, risk)
         self.learn_domestic()
         self.allocate_subsidies(pool)
@@ -303,6 +306,7 @@ class Firms(Population):
 
     def observe(self) -> dict[str, Any]:
         return {
+            "wage_premium": self.wage_premium,
             "adoption": float(self.adopted.mean()),
             "ai_economy": self.ai_economy,
             "china_capability": self.china_capability,

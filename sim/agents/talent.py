@@ -41,12 +41,13 @@ class MobileTalent(Population):
     w_k = mean_k(stage) x lognormal(0, taste_sigma), drawn once (random taste heterogeneity: mixed logit).
     A share ``reconsider`` chooses each quarter; every move costs ``moving_cost`` (Gumbel noise):
 
-    U_china = w_sal opp (1 + premium) + w_lab opp efficiency + w_open (cooperation - climate x public adoption)
+    U_china = w_sal opp (1 + wage premium) + w_lab opp efficiency + w_open (cooperation - climate x public adoption)
               - w_risk (involvement + sanction risk) + home_bias x chinese,            opp = 2 r / (1 + r)
     U_rival = w_sal + w_lab + w_open - chinese x (w_visa visa_limits + w_inv investigations)
     U_third = (w_sal + w_lab) third_opportunity + w_open
 
-    Securitization pulls both ways: funding raises China's capability (pay and labs) and the rival's push
+    The wage premium is the firms' offer (``firms.salary_premium`` plus what the state's AI money funds).
+    Securitization pulls both ways: funding raises China's pay and capability (labs) and the rival's push
     (visas, research-security investigations: Proclamation 10043, the China Initiative) drives Chinese-origin
     talent out of the rival, while the closing of scholarly ties, the nationalist climate the article names
     (section 6) and political risk push talent away from China.
@@ -75,7 +76,7 @@ class MobileTalent(Population):
         """Systematic utility of China, the rival and third countries for ``units`` (rows), without noise or moving cost."""
         p = self.p
         opp = opportunity(view.world.capability_ratio)
-        salary = opp * (1.0 + self.model.config.firms.salary_premium)
+        salary = opp * (1.0 + view.firms.wage_premium)
         lab = opp * view.firms.efficiency
         openness = view.intellectuals.cooperation - p.climate * view.public.adoption
         risk = view.central.involvement + view.firms.sanction_risk

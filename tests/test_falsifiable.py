@@ -1,0 +1,59 @@
+"""No consequence's direction is written into its equation (issue 11, item 1): for each of the article's five
+consequences there is a configuration under which securitization moves it the other way.
+
+Each case runs the securitized centre against the centre that never securitizes (or, for (e), state involvement
+against none) on common random numbers, and asserts that the 95% interval of the paired difference lies on the
+side opposite to the article's claim. The default configuration's direction, and whether it survives every
+structural variant, is reported by `+experiment=validate` and `+experiment=structures` (docs/experiments.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.analysis.validation import replicated_runs
+from sim.config import load_config
+
+REPLICATIONS = 5
+SIZE = ["agents.public.n=2000"]
+NO_TALENT_DETERRENTS = [
+    "rival.export_controls.strength=0", "rival.sanctions.severity=0", "third.restriction=0", "firms.directive_weight=0",
+    "talent.climate=0", "talent.junior.openness=0", "talent.senior.openness=0", "talent.junior.risk=0", "talent.senior.risk=0",
+]  # fmt: skip
+
+# consequence -> (indicator, quarter, configuration, comparison arm, sign the article expects)
+REVERSALS = {
+    "(a) the campaign's money buys talent when nothing deters it": (
+        "talent_capital_stock", "2030Q4",
+        [*NO_TALENT_DETERRENTS, "central.extraordinary_budget=200", "firms.salary_funding=3", "rival.mobilization_gain=0"],
+        ["central.strategy=none"], -1,
+    ),
+    "(b) self-reliance pays off with fast learning toward cheap domestic inputs": (
+        "efficiency", "2030Q4", ["firms.domestic_price_floor=0.3", "firms.learning=2.0", "firms.learning_scale=40"],
+        ["central.strategy=none"], -1,
+    ),
+    "(c) outreach money outweighs a threat third countries barely perceive": (
+        "governance", "2030Q4",
+        ["central.outreach=0.3", "central.outreach_security=0", "third.capacity_half=10", "third.beta_public_goods=8",
+         "third.beta_threat=0.5", "third.framing=0"],
+        ["central.strategy=none"], -1,
+    ),
+    "(d) a rival that does not mirror securitizes less against a weaker China": (
+        "securitization_rival", "2030Q4", ["rival.mirror=0"], ["central.strategy=none"], +1,
+    ),
+    "(e) involvement raises access when the rival and third countries ignore ties": (
+        "global_access", "2030Q4", ["rival.sanctions.tie_weight=0", "third.restriction=0"], ["central.involvement=0"], -1,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(REVERSALS))
+def test_the_consequence_goes_the_other_way_under_some_configuration(case):
+    indicator, quarter, configuration, against, expected_sign = REVERSALS[case]
+    arm = replicated_runs(load_config([*SIZE, *configuration]), REPLICATIONS)
+    comparison = replicated_runs(load_config([*SIZE, *configuration, *against]), REPLICATIONS)
+    difference = np.array([a.loc[quarter, indicator] - b.loc[quarter, indicator] for a, b in zip(arm, comparison, strict=True)])
+    half_width = 2.776 * difference.std(ddof=1) / np.sqrt(REPLICATIONS)  # t(0.975, 4)
+    reversed_side = -expected_sign * difference.mean()
+    assert reversed_side - half_width > 0, f"{case}: {difference.mean():+.4f} +/- {half_width:.4f}"
