@@ -722,3 +722,11 @@ def test_hedgers_restrict_chinese_firms_less_than_the_rivals_followers(small_mod
     assert 0 < third.restriction_share() < rival_only
     third.endorsement[:] = Endorsement.CHINA
     assert third.restriction_share() == 0.0
+
+
+def test_the_campaigns_money_raises_the_wage_premium_offered_to_talent(small_model):
+    lean = small_model()
+    rich = twin(lean)
+    lean.firms.step(lean.perceive(central={"funding": 0.5}))
+    rich.firms.step(rich.perceive(central={"funding": 50.0}))
+    assert rich.firms.wage_premium > lean.firms.wage_premium >= lean.config.firms.salary_premium
