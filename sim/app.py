@@ -44,9 +44,13 @@ from mesa.visualization import SolaraViz  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
 from sim.config import Strategy, load_config  # noqa: E402
-from sim.indicators import INDICATORS  # noqa: E402
+from sim.indicators import (  # noqa: E402
+    CONSEQUENCES,
+    INDICATORS,  # noqa: E402
+    MOBILIZATION,
+)
 from sim.model import SecuritizationModel  # noqa: E402
-from sim.plots import CONSEQUENCES, MOBILIZATION, STYLE  # noqa: E402
+from sim.plots import STYLE  # noqa: E402
 from sim.run import stream_seed  # noqa: E402
 
 # Hydra's compose API keeps one global state: two visitors pressing Reset at once must not overlap.

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.agents.central_state import AUDIENCES
+
 if TYPE_CHECKING:
     from sim.model import SecuritizationModel
 
@@ -35,7 +37,32 @@ def escalation_risk(m: SecuritizationModel) -> float:
     return richardson_growth(m.central.responsiveness(), m.rival.p.mirror, m.central.relaxation, m.rival.p.restraint)
 
 
-CONSEQUENCES = ("talent_capital", "efficiency", "governance", "rivalry", "global_access")
+LABELS: dict[str, str] = {  # short labels for figures and the app; the one home of them
+    "securitization_central": "centre's securitization",
+    "securitization_rival": "rival's securitization",
+    "adoption_local": "provinces",
+    "adoption_firms": "firms",
+    "adoption_intellectuals": "intellectuals",
+    "adoption_public": "public",
+    "talent_capital": "(a) talent & capital inflow to China (per quarter)",
+    "efficiency": "(b) input efficiency (2009 open frontier = 1)",
+    "governance": "(c) countries backing China's governance initiatives",
+    "rivalry": "(d) joint securitization (rivalry)",
+    "global_access": "(e) firms' global access",
+    "capability_ratio": "capability China / rival",
+    "ai_economy": "AI industry (RMB bn/year)",
+    "talent_capital_stock": "(a) foreign talent & capital in China (stock)",
+    "cooperation": "(d) scholars keeping a US co-author",
+    "escalation_risk": "(d) escalation risk (Richardson growth rate)",
+}
+MOBILIZATION = {name: LABELS[name] for name in ("securitization_central", "securitization_rival", *(f"adoption_{a}" for a in AUDIENCES))}
+# the article's five consequences, (a)-(e): names -> labels (iterating gives the names)
+CONSEQUENCES = {name: LABELS[name] for name in ("talent_capital", "efficiency", "governance", "rivalry", "global_access")}
+
+
+def label(name: str) -> str:
+    """An indicator's short label for a figure (its name where it has none)."""
+    return LABELS.get(name, name)
 
 INDICATORS: dict[str, Indicator] = {
     i.name: i

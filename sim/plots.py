@@ -13,6 +13,8 @@ if "ipykernel" not in sys.modules:  # files only (no windows) from the CLI and t
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim.indicators import AUDIENCES, CONSEQUENCES, MOBILIZATION  # noqa: E402
+from sim.indicators import label as title  # noqa: E402
 from sim.timeline import Event, Quarter  # noqa: E402
 
 STYLE = {
@@ -25,23 +27,6 @@ STYLE = {
     "legend.fontsize": 8,
     "legend.frameon": False,
 }
-
-MOBILIZATION = {
-    "securitization_central": "centre's securitization",
-    "securitization_rival": "rival's securitization",
-    "adoption_local": "provinces",
-    "adoption_firms": "firms",
-    "adoption_intellectuals": "intellectuals",
-    "adoption_public": "public",
-}
-CONSEQUENCES = {
-    "talent_capital": "(a) talent & capital inflow to China",
-    "efficiency": "(b) input efficiency",
-    "governance": "(c) countries endorsing China-led governance",
-    "rivalry": "(d) joint securitization (rivalry)",
-    "global_access": "(e) firms' global access",
-}
-
 
 def quarter_axis(frame: pd.DataFrame) -> pd.Series:
     return frame["quarter"].map(lambda q: Quarter.parse(q).decimal)
@@ -73,7 +58,7 @@ def _panel(ax: plt.Axes, frame: pd.DataFrame, names: dict[str, str], title: str)
     for name, label in names.items():
         series = frame[frame["indicator"] == name]
         ax.plot(quarter_axis(series), series["value"], label=label, lw=1.4, ls="--" if name == "securitization_rival" else "-")
-    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylim(-0.02, max(1.02, float(frame.loc[frame["indicator"].isin(names), "value"].max()) + 0.02))
     ax.set_ylabel("share / index (0-1)")
     ax.set_title(title, loc="left", fontsize=10)
     ax.legend(loc="upper left", ncol=2)
@@ -84,7 +69,10 @@ def overview(frame: pd.DataFrame, events: list[Event], path: Path) -> None:
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(3, 1, figsize=(10, 10.5), sharex=True, gridspec_kw={"height_ratios": [3, 3, 2]})
         _panel(axes[0], frame, MOBILIZATION, "Securitization and mobilization of the audiences")
-        _panel(axes[1], frame, CONSEQUENCES, "The five unintended consequences")
+        # (a) as its stock: the quarterly inflow (a few thousandths of those abroad) would lie flat on a 0-1 axis
+        levels = {"talent_capital_stock" if k == "talent_capital" else k: title(k) for k in CONSEQUENCES}
+        levels["talent_capital_stock"] = title("talent_capital_stock")
+        _panel(axes[1], frame, dict(sorted(levels.items(), key=lambda kv: kv[1])), "The five unintended consequences")
         econ = frame[frame["indicator"] == "ai_economy"]
         axes[2].plot(quarter_axis(econ), econ["value"], color="k", lw=1.4, label="AI industry (RMB bn/year)")
         axes[2].set_ylabel("RMB bn / year")
@@ -106,8 +94,8 @@ def overview(frame: pd.DataFrame, events: list[Event], path: Path) -> None:
 
 
 # --- sweeps ---------------------------------------------------------------------------------------
-SWEEP_PANELS = {**MOBILIZATION, **CONSEQUENCES, "capability_ratio": "capability China / rival", "ai_economy": "AI industry (RMB bn/year)"}
-ADOPTION = ["adoption_local", "adoption_firms", "adoption_intellectuals", "adoption_public"]
+SWEEP_PANELS = {**MOBILIZATION, **CONSEQUENCES, "capability_ratio": title("capability_ratio"), "ai_economy": title("ai_economy")}
+ADOPTION = [f"adoption_{a}" for a in AUDIENCES]
 
 
 def _levels(values: pd.Series) -> list:

@@ -29,7 +29,6 @@ from SALib.sample import sobol as sobol_sample
 from sim.config import NOT_MODEL, ConfigError, SimConfig
 from sim.indicators import CONSEQUENCES
 from sim.io import provenance, write_json, write_text
-from sim.plots import CONSEQUENCES as LABELS
 from sim.plots import STYLE
 from sim.run import simulate
 from sim.timeline import Quarter
@@ -137,7 +136,7 @@ def _sobol_figure(sobol: pd.DataFrame, quarter: str, path: Path) -> None:
             ax.barh(y + 0.2, data["ST"], 0.4, xerr=data["ST_conf"], label="total (ST)", color="tab:blue")
             ax.barh(y - 0.2, data["S1"], 0.4, xerr=data["S1_conf"], label="first order (S1)", color="tab:orange")
             ax.set_yticks(y, data["parameter"], fontsize=7)
-            ax.set_title(LABELS[indicator], fontsize=8, loc="left")
+            ax.set_title(CONSEQUENCES[indicator], fontsize=8, loc="left")
             ax.set_xlabel("Sobol index")
         axes[0].legend(loc="lower right")
         fig.suptitle(f"Sobol indices at {quarter} with 95% confidence intervals", fontsize=11)
@@ -154,7 +153,7 @@ def _morris_figure(morris: pd.DataFrame, ranked: pd.Series, quarter: str, path: 
             data = morris[morris["indicator"] == indicator].set_index("parameter").loc[shown]
             ax.barh(np.arange(len(shown)), data["mu_star"], xerr=data["mu_star_conf"], color="tab:green")
             ax.set_yticks(np.arange(len(shown)), shown, fontsize=7)
-            ax.set_title(LABELS[indicator], fontsize=8, loc="left")
+            ax.set_title(CONSEQUENCES[indicator], fontsize=8, loc="left")
             ax.set_xlabel("Morris mu* (per unit of range)")
         fig.suptitle(f"Morris screening at {quarter}: the {len(shown)} most influential parameters, 95% intervals", fontsize=11)
         fig.tight_layout()
