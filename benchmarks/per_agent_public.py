@@ -75,7 +75,8 @@ class CitizenAgent(Agent):
             + a.beta_authority * self.exposure * m.propaganda * m.securitization
         )
         self.next_belief = belief
-        self.next_adopted = utility >= self.threshold
+        cost = a.switching_cost  # a stance is costly to revise either way (hysteresis around the threshold)
+        self.next_adopted = utility >= self.threshold - cost if self.adopted else utility >= self.threshold + cost
 
     def advance(self) -> None:
         self.belief = self.next_belief
@@ -149,7 +150,9 @@ def check_against_model(public, inputs: dict[str, float]) -> dict[str, float]:
     agents = PerAgentPublic(public)
     agents.set_inputs(**inputs)
     agents.step()
-    public.step(**inputs)
+    from bench_kernel import public_view
+
+    public.step(public_view(public.model, inputs))
     got = agents.state()
     diff = {k: float(np.abs(got[k].astype(float) - getattr(public, k).astype(float)).max()) for k in saved}
     for k, v in saved.items():
