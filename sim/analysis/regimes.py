@@ -69,7 +69,7 @@ def figure(shares: pd.DataFrame, keys: list[str], indicator: str, path: Path) ->
     cols = min(len(panels), 3)
     rows = int(np.ceil(len(panels) / cols))
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
+        fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.6 * rows), squeeze=False, layout="constrained")
         for ax, panel in zip(axes.flat, panels, strict=False):
             panel = panel if isinstance(panel, tuple) else (panel,)
             sub = shares
