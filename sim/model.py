@@ -41,6 +41,7 @@ class SecuritizationModel(Model):
         self.salience = config.economy.salience0
         self.rally = 0.0
         self.ai_economy_growth = 0.0
+        self.capability_ratio = config.economy.capability_ratio0
 
         self.actors: dict[str, Actor] = {}
         for spec in ACTORS:
@@ -50,7 +51,6 @@ class SecuritizationModel(Model):
         view = self.perceive()
         for actor in self.actors.values():
             actor.start(view)
-        self.capability_ratio = config.economy.capability_ratio0
         self.firms.earn(0.0, 0.0, 0.0, config.economy.revenue_scale, config.economy.global_demand)
         self.ai_economy = self.firms.ai_economy
 
@@ -84,7 +84,7 @@ class SecuritizationModel(Model):
             "quarter_index": self.quarter_index,
             "decimal_year": self.quarter.decimal,
             "salience": self.salience,
-            "capability_ratio": getattr(self, "capability_ratio", self.config.economy.capability_ratio0),
+            "capability_ratio": self.capability_ratio,
             "ai_economy_growth": self.ai_economy_growth,
             "rally": self.rally,
         }
