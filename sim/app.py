@@ -44,11 +44,7 @@ from mesa.visualization import SolaraViz  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
 from sim.config import Strategy, load_config  # noqa: E402
-from sim.indicators import (  # noqa: E402
-    CONSEQUENCES,
-    INDICATORS,  # noqa: E402
-    MOBILIZATION,
-)
+from sim.indicators import CONSEQUENCE_LEVELS, INDICATORS, MOBILIZATION  # noqa: E402
 from sim.model import SecuritizationModel  # noqa: E402
 from sim.plots import STYLE  # noqa: E402
 from sim.run import stream_seed  # noqa: E402
@@ -139,7 +135,7 @@ def status_markdown(model: SecuritizationModel) -> str:
         lines += [
             f"**Now:** capability China/rival {now['capability_ratio']:.2f} · AI industry {now['ai_economy']:,.0f} RMB bn/year · "
             f"domestic inputs {now['domestic_input_share']:.0%} · firms' global access {now['global_access']:.2f} · "
-            f"foreign talent & capital in China {now['talent_capital_stock']:.0%} · public echoing {now['adoption_public']:.0%}",
+            f"foreign talent & capital in China {now['talent_capital_stock']:.1%} · public echoing {now['adoption_public']:.0%}",
             "",
         ]
     if happened:
@@ -185,7 +181,7 @@ def lines_png(model: SecuritizationModel, names: dict[str, str], title: str) -> 
         for name, label in names.items():
             values = frame[name].to_numpy(dtype=float) if len(frame) else np.array([])
             ax.plot(x, values, label=label, lw=1.5, ls="--" if name == "securitization_rival" else "-")
-        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylim(-0.02, max(1.02, float(frame[list(names)].to_numpy().max(initial=0.0)) + 0.02))
         ax.set_ylabel("share / index (0-1)")
         _time_axes(ax, model, title)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3 if max(map(len, names.values())) <= 25 else 2)
@@ -303,7 +299,7 @@ def MobilizationChart(model: SecuritizationModel):
 @solara.component
 def ConsequencesChart(model: SecuritizationModel):
     update_counter.get()
-    png = solara.use_memo(lambda: lines_png(model, CONSEQUENCES, "The five unintended consequences"), [model, model.steps])
+    png = solara.use_memo(lambda: lines_png(model, CONSEQUENCE_LEVELS, "The five unintended consequences"), [model, model.steps])
     Chart(png, "consequences")
 
 

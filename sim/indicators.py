@@ -58,6 +58,10 @@ LABELS: dict[str, str] = {  # short labels for figures and the app; the one home
 MOBILIZATION = {name: LABELS[name] for name in ("securitization_central", "securitization_rival", *(f"adoption_{a}" for a in AUDIENCES))}
 # the article's five consequences, (a)-(e): names -> labels (iterating gives the names)
 CONSEQUENCES = {name: LABELS[name] for name in ("talent_capital", "efficiency", "governance", "rivalry", "global_access")}
+# the same five as levels for a time chart: (a) as its stock, since the quarterly inflow (a few thousandths of those
+# abroad) would lie flat on a 0-1 axis
+CONSEQUENCE_LEVELS = {("talent_capital_stock" if name == "talent_capital" else name): LABELS[name] for name in CONSEQUENCES}
+CONSEQUENCE_LEVELS["talent_capital_stock"] = LABELS["talent_capital_stock"]
 
 
 def label(name: str) -> str:

@@ -13,7 +13,7 @@ if "ipykernel" not in sys.modules:  # files only (no windows) from the CLI and t
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.indicators import AUDIENCES, CONSEQUENCES, MOBILIZATION  # noqa: E402
+from sim.indicators import AUDIENCES, CONSEQUENCE_LEVELS, CONSEQUENCES, MOBILIZATION  # noqa: E402
 from sim.indicators import label as title  # noqa: E402
 from sim.timeline import Event, Quarter  # noqa: E402
 
@@ -69,10 +69,7 @@ def overview(frame: pd.DataFrame, events: list[Event], path: Path) -> None:
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(3, 1, figsize=(10, 10.5), sharex=True, gridspec_kw={"height_ratios": [3, 3, 2]})
         _panel(axes[0], frame, MOBILIZATION, "Securitization and mobilization of the audiences")
-        # (a) as its stock: the quarterly inflow (a few thousandths of those abroad) would lie flat on a 0-1 axis
-        levels = {"talent_capital_stock" if k == "talent_capital" else k: title(k) for k in CONSEQUENCES}
-        levels["talent_capital_stock"] = title("talent_capital_stock")
-        _panel(axes[1], frame, dict(sorted(levels.items(), key=lambda kv: kv[1])), "The five unintended consequences")
+        _panel(axes[1], frame, CONSEQUENCE_LEVELS, "The five unintended consequences")
         econ = frame[frame["indicator"] == "ai_economy"]
         axes[2].plot(quarter_axis(econ), econ["value"], color="k", lw=1.4, label="AI industry (RMB bn/year)")
         axes[2].set_ylabel("RMB bn / year")
