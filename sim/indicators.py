@@ -60,8 +60,7 @@ MOBILIZATION = {name: LABELS[name] for name in ("securitization_central", "secur
 CONSEQUENCES = {name: LABELS[name] for name in ("talent_capital", "efficiency", "governance", "rivalry", "global_access")}
 # the same five as levels for a time chart: (a) as its stock, since the quarterly inflow (a few thousandths of those
 # abroad) would lie flat on a 0-1 axis
-CONSEQUENCE_LEVELS = {("talent_capital_stock" if name == "talent_capital" else name): LABELS[name] for name in CONSEQUENCES}
-CONSEQUENCE_LEVELS["talent_capital_stock"] = LABELS["talent_capital_stock"]
+CONSEQUENCE_LEVELS = {name: LABELS[name] for name in ("talent_capital_stock" if c == "talent_capital" else c for c in CONSEQUENCES)}
 
 
 def label(name: str) -> str:

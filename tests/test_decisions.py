@@ -626,14 +626,18 @@ def test_rival_restricts_outbound_investment_only_from_its_start(small_model):
     assert rival.outbound == pytest.approx(0.8 * rival.p.outbound.strength)
 
 
-def test_talent_and_capital_are_conserved_and_inflows_are_shares(small_model):
-    model = small_model()
-    n_talent, n_capital = model.talent.n, model.capital.n
+def test_only_units_that_reconsider_move_and_inflows_are_shares(small_model):
+    still = small_model("talent.reconsider=0", "capital.reconsider=0")
+    talent, capital = still.talent.location.copy(), still.capital.in_china.copy()
     for _ in range(12):
-        model.step()
-        assert np.bincount(model.talent.location, minlength=3).sum() == n_talent
-        assert model.capital.in_china.size == n_capital
-        assert 0.0 <= model.talent.inflow <= 1.0 and 0.0 <= model.capital.inflow <= 1.0
+        still.step()
+    assert np.array_equal(still.talent.location, talent) and np.array_equal(still.capital.in_china, capital)
+    assert still.talent.inflow == 0.0 and still.capital.inflow == 0.0
+    moving = small_model()
+    for _ in range(12):
+        moving.step()
+        assert 0.0 <= moving.talent.inflow <= 1.0 and 0.0 <= moving.capital.inflow <= 1.0
+    assert not np.array_equal(moving.talent.location, talent)
 
 
 def test_inflow_counts_arrivals_from_abroad(small_model):

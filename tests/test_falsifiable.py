@@ -29,6 +29,11 @@ REVERSALS = {
         [*NO_TALENT_DETERRENTS, "central.extraordinary_budget=200", "firms.salary_funding=3", "rival.mobilization_gain=0"],
         ["central.strategy=none"], -1,
     ),
+    "(a) the inflow (the claim's indicator) rises while the money buys talent, before 2020's controls bite": (
+        "talent_capital", "2020Q4",
+        [*NO_TALENT_DETERRENTS, "central.extraordinary_budget=200", "firms.salary_funding=3", "rival.mobilization_gain=0"],
+        ["central.strategy=none"], -1,
+    ),
     "(b) self-reliance pays off with fast learning toward cheap domestic inputs": (
         "efficiency", "2030Q4", ["firms.domestic_price_floor=0.3", "firms.learning=2.0", "firms.learning_scale=40"],
         ["central.strategy=none"], -1,
