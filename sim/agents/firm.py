@@ -316,7 +316,6 @@ class Firms(Population):
             "loss_chosen": self.industry(self.loss_chosen),
             "access": self.industry(self.access),
             "domestic_share": self.industry(self.domestic_share),
-            "sanctioned_share": float(self.sanctioned[self.chinese].mean()) if self.chinese.any() else 0.0,
             "ties": self.ties,
             "capability": self.capability,
             "chinese": self.chinese,
