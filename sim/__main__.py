@@ -1,12 +1,14 @@
 """``python -m sim``: run the configured experiment (default: the historical baseline).
 
-A single run writes ``results/<experiment>/<timestamp>/``. In a sweep (Hydra multirun) each job
-writes into its own job folder ``results/<experiment>/<timestamp>/runs/<n>/``, and
-:class:`sim.sweep.SweepCallback` gathers them when the sweep ends; ``resume=<folder>`` completes an
-interrupted sweep, running only the runs not finished there.
+The configuration is composed by Hydra once, from ``conf/`` and the command line, and checked before anything runs.
+A single run writes ``results/<experiment>/<timestamp>/``. A sweep (``-m key=a,b``, or an experiment file whose
+``hydra.sweeper.params`` sweep keys) is expanded here into points x replications, each point checked, and run by the
+ensemble engine (:mod:`sim.ensemble`) in chunks into one sweep folder; ``resume=<folder>`` completes an interrupted
+one. The analyses (sensitivity, calibrate, validate, structures, regimes) run their studies on the same engine.
 
-Bad input stops before anything runs, with one line naming the key and what is allowed, exit code 2
-and nothing written (``HYDRA_FULL_ERROR=1`` shows Hydra's own report and traceback instead).
+Bad input stops before anything runs, with one line naming the key and what is allowed, exit code 2 and nothing
+written (``HYDRA_FULL_ERROR=1`` shows the traceback instead). Hydra's own ``--help``, ``--cfg job`` and ``--info``
+work as in any Hydra app.
 """
 
 from __future__ import annotations
@@ -14,27 +16,30 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-import hydra
-import yaml
-from hydra.core.hydra_config import HydraConfig
-from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.errors import MissingConfigException
-from hydra.types import RunMode
-from omegaconf import DictConfig, open_dict, read_write
+from sim.config import CONF_DIR, Analysis, ConfigError, SimConfig, is_group, register, validate
 
-from sim.config import CONF_DIR, Analysis, ConfigError, check_values, is_group, load_config, register, validate
-
-register()
+HYDRA_APP_FLAGS = {"--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "-i", "--shell-completion", "-sc", "--resolve", "--package"}
+MULTIRUN_FLAGS = {"-m", "--multirun"}
+HYDRA_RUNNERS = ("hydra/launcher", "hydra.launcher", "hydra/sweeper", "hydra.sweeper", "hydra.sweep")
+REFUSED = 2  # exit code: the input was refused, nothing ran and nothing was written
+INTERRUPTED = 130  # Ctrl-C: a sweep keeps its finished chunks for resume=<folder>
 
 
 def one_line(error: BaseException) -> str:
     """Hydra's and OmegaConf's multi-line reports, cut to what names the key and what is allowed."""
+    import yaml
+
     if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
         mark = error.problem_mark
         return f"{mark.name}, line {mark.line + 1}: malformed YAML ({error.context or ''} {error.problem or ''})".replace("( ", "(")
     first = str(error).strip().splitlines()[0].strip() if str(error).strip() else type(error).__name__
+    from hydra.errors import MissingConfigException
+
     if isinstance(error, MissingConfigException) and "experiment/" in first:
         options = sorted(p.stem for p in (CONF_DIR / "experiment").glob("*.yaml"))
         return f"{first.removeprefix('In ' + repr('config') + ': ')}: allowed experiments {options}"
@@ -55,83 +60,183 @@ def check_writable(root: Path) -> None:
         raise ConfigError(f"output.root={root} is not writable ({error.strerror}): choose a folder you can write to") from error
 
 
-def preflight(argv: list[str]) -> None:
-    """Compose the config once and check every value a sweep takes, on the command line or in the experiment
-    file's ``hydra.sweeper.params``, before Hydra starts (so a bad value writes nothing)."""
-    from hydra import compose, initialize_config_dir
+@dataclass
+class Command:
+    """What the command line asks for, composed and checked once."""
 
+    cfg: Any  # the composed DictConfig, without Hydra's node
+    config: SimConfig
+    fixed: list[str]  # the plain overrides (key=value, group=option)
+    sweeps: dict[str, Any]  # swept key -> Hydra's parsed sweep override, in sweep order
+    multirun: bool
+
+
+def compose(overrides: list[str], hydra_node: bool = False) -> Any:
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    register()
+    if GlobalHydra.instance().is_initialized():
+        return hydra_compose(config_name="config", overrides=overrides, return_hydra_config=hydra_node)
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        return hydra_compose(config_name="config", overrides=overrides, return_hydra_config=hydra_node)
+
+
+def without_hydra(cfg: Any) -> Any:
+    from omegaconf import open_dict, read_write
+
+    cfg = cfg.copy()
+    with read_write(cfg), open_dict(cfg):
+        cfg.pop("hydra", None)
+    return cfg
+
+
+def parse_command(argv: list[str]) -> Command:
+    """Compose the config once from the command line; separate the sweep; validate the base point."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import OmegaConf
+
+    flags = [a for a in argv if a.startswith("-")]
+    for flag in flags:
+        if flag not in MULTIRUN_FLAGS:
+            raise ConfigError(f"{flag}: not an option of python -m sim: allowed -m/--multirun, and Hydra's --help, --cfg job, --info")
     parser = OverridesParser.create()
     parsed = parser.parse_overrides([a for a in argv if not a.startswith("-")])
-    fixed = [
-        o.input_line
-        for o in parsed
-        if not o.is_sweep_override() and (not o.key_or_group.startswith("hydra") or o.key_or_group == "hydra.searchpath")
-    ]
-    register()
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=fixed, return_hydra_config=True)
-    in_file = parser.parse_overrides([f"{k}={v}" for k, v in (cfg.hydra.sweeper.params or {}).items()])
-    sweeps = {o.get_key_element(): o for o in [*in_file, *parsed] if o.is_sweep_override()}  # the command line wins
-    for key, o in sweeps.items():
-        if is_group(o.key_or_group):  # each option of a config group composes differently
-            for option in o.sweep_string_iterator():
-                load_config([*fixed, f"{key}={option}"])
-    with read_write(cfg), open_dict(cfg):
-        del cfg["hydra"]
-    check_values(cfg, [f"{key}={v}" for key, o in sweeps.items() if not is_group(o.key_or_group) for v in o.sweep_string_iterator()])
-    check_writable(Path(cfg.output.root))
+    for o in parsed:
+        if o.key_or_group.startswith(HYDRA_RUNNERS):
+            raise ConfigError(
+                f"{o.input_line}: sweeps run on the ensemble engine, not through Hydra's sweeper or launchers: use "
+                "ensemble.backend (allowed loky, serial, ray, submitit_local, submitit_slurm) and ensemble.workers"
+            )
+    fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
+    cfg = compose(fixed, hydra_node=True)
+    multirun = bool(flags) or str(cfg.hydra.mode) in ("MULTIRUN", "RunMode.MULTIRUN")
+    params = OmegaConf.to_container(cfg.hydra.sweeper.params, resolve=True) if cfg.hydra.sweeper.params else {}
+    in_file = parser.parse_overrides([f"{k}={v}" for k, v in params.items()])
+    fixed_keys = {o.get_key_element() for o in parsed if not o.is_sweep_override()}
+    sweeps = {o.get_key_element(): o for o in in_file if o.is_sweep_override() and o.get_key_element() not in fixed_keys}
+    sweeps |= {o.get_key_element(): o for o in parsed if o.is_sweep_override()}  # the command line wins
+    if sweeps and not multirun:
+        raise ConfigError(f"{next(iter(sweeps.values())).input_line}: a sweep: add -m (--multirun) to run every value")
+    cfg = without_hydra(cfg)
+    config = validate(cfg)
+    if multirun and config.analysis != Analysis.run:
+        raise ConfigError(f"analysis={config.analysis.value} runs its own study: drop -m (--multirun)")
+    check_writable(Path(config.output.root))
+    return Command(cfg, config, fixed, sweeps, multirun)
 
 
-@hydra.main(config_path="../conf", config_name="config", version_base="1.3")
-def main(cfg: DictConfig) -> None:
+def sweep_study(command: Command) -> tuple[Any, dict[str, Any]]:
+    """The sweep as a study: every point composed (once per choice of config groups) and validated, cross-field rules
+    included, before the first run; and its description, which a resume must match."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import OmegaConf
+    from omegaconf.errors import ConfigKeyError, ValidationError
+
+    from sim.ensemble import Study, grid, label_value, with_values
+    from sim.io import result_config_yaml
+
+    sweeps = dict(command.sweeps)
+    replication = sweeps.pop("replication", None)
+    reps = [int(v) for v in replication.sweep_string_iterator()] if replication is not None else [command.config.replication]
+    keys = list(sweeps)
+    options = {k: list(sweeps[k].sweep_string_iterator()) for k in keys}
+    groups = [k for k in keys if is_group(sweeps[k].key_or_group)]
+    parser = OverridesParser.create()
+    typed: dict[tuple[str, str], Any] = {}  # (key, value as written) -> the value as the schema types it, checked alone
+    bases: dict[tuple[str, ...], tuple[int, Any, SimConfig]] = {}
+    base_list: list[SimConfig] = []
+    points, labels = [], []
+    for combo in grid(options[k] for k in keys):
+        choice = dict(zip(keys, combo, strict=True))
+        group_lines = tuple(f"{k}={choice[k]}" for k in groups)
+        if group_lines not in bases:
+            cfg = without_hydra(compose([*command.fixed, *group_lines])) if group_lines else command.cfg
+            bases[group_lines] = (len(base_list), cfg, validate(cfg))
+            base_list.append(bases[group_lines][2])
+        index, cfg, base = bases[group_lines]
+        values = {}
+        for k in keys:
+            if k in groups:
+                continue
+            if (k, choice[k]) not in typed:
+                trial = cfg.copy()
+                try:
+                    OmegaConf.update(trial, k, parser.parse_override(f"{k}={choice[k]}").value(), merge=True)
+                except (ValidationError, ConfigKeyError) as error:
+                    raise ConfigError(f"{k}={choice[k]}: {str(error).splitlines()[0]}") from None
+                validate(trial)
+                typed[(k, choice[k])] = OmegaConf.select(trial, k)
+            values[k] = typed[(k, choice[k])]
+        if values:
+            try:
+                validate(with_values(base, values))
+            except ConfigError as error:
+                raise ConfigError(f"sweep point {' '.join(f'{k}={v}' for k, v in choice.items())}: {error}") from None
+        points.append((index, values))
+        labels.append({k: choice[k] if k in groups else label_value(values[k]) for k in keys})
+    if not keys:
+        labels = [{} for _ in points]
+    study = Study(base_list, points, labels, reps)
+    description = {
+        "version": 1,
+        "config": result_config_yaml(command.cfg),
+        "sweep": {**options, "replication": reps},
+        "runs": study.size,
+    }
+    return study, description
+
+
+def run_sweep(command: Command) -> None:
+    from sim.ensemble import SweepFolder, chunk_size
+    from sim.io import provenance
+    from sim.sweep import aggregate, write_run_folders
+
+    config = command.config
+    study, description = sweep_study(command)
+    root = Path(config.output.root)
+    if config.resume:
+        folder = SweepFolder.resume(Path(config.resume), {**description, "chunk": None})
+        if folder.done:
+            print(f"resume: {folder.path} is complete already; nothing to run")
+            return
+    else:
+        description["chunk"] = chunk_size(config.ensemble, study.size)
+        folder = SweepFolder.create(root, config.experiment, datetime.now().strftime("%Y-%m-%d_%H-%M-%S"), description)
+    size = folder.description["chunk"]
+    n_chunks = -(-study.size // size)
+    print(
+        f"sweep: {study.size} runs ({len(study.points)} points x {len(study.replications)} replications) in {n_chunks} chunks "
+        f"on {config.ensemble.backend.value} into {folder.path}",
+        flush=True,
+    )
     try:
-        config = validate(cfg)
-    except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
-    hydra_cfg = HydraConfig.get()
-    job_dir = Path(hydra_cfg.runtime.output_dir) if hydra_cfg.mode == RunMode.MULTIRUN else None
-    if config.analysis == Analysis.sensitivity:
-        from sim.analysis.sensitivity import run_sensitivity
-        from sim.io import RunFolder
+        already = folder.run(study, config.ensemble, config.experiment)
+    except KeyboardInterrupt:
+        kept = folder.finished_runs(study)
+        print(f"\ninterrupted: {kept} of {study.size} runs kept in {folder.path}; finish with resume={folder.path}", file=sys.stderr)
+        sys.exit(INTERRUPTED)
+    if already:
+        print(f"resume: {already} runs were finished already and kept", flush=True)
+    meta = {**provenance(description["config"], config.seed), "sweep": description["sweep"]}
+    sweep_file = folder.merge(n_chunks, meta)
+    written = [sweep_file, *aggregate(folder.path, study.keys)]
+    if config.ensemble.run_folders:
+        written += write_run_folders(folder.path)
+    print(f"\nsweep results: {folder.path}")
+    for path in written:
+        print(f"  {path.relative_to(folder.path)}")
 
-        with RunFolder(Path(config.output.root), config.experiment) as folder:
-            run_sensitivity(config, folder.tmp)
-        print(f"\nresults: {folder.final}")
-        return
-    if config.analysis == Analysis.calibrate:
-        import pandas as pd
 
-        from sim.analysis.calibration import run_calibration
-        from sim.io import RunFolder
+def run_analysis(command: Command) -> None:
+    from sim.io import RunFolder
 
-        with RunFolder(Path(config.output.root), config.experiment) as folder:
-            install = CONF_DIR / "calibrated" / "default.yaml" if config.calibration.install else None
-            summary = run_calibration(config, folder.tmp, install)
-        print(f"\nbest loss {summary['best_loss']:.4g} over {summary['evaluations']} parameter sets; accepted {summary['accepted_sets']}")
-        for name, value in summary["best"].items():
-            u = summary["uncertainty"][name]
-            print(f"  {name:<40} {value:.4g}  accepted {u['mean']:.4g} +/- {u['sd']:.2g}, range [{u['min']:.4g}, {u['max']:.4g}]")
-        print(pd.read_csv(folder.final / "fit.csv")[["target", "use", "mean", "observed", "lo", "hi", "passed"]].to_string(index=False))
-        fit, holdout = summary["fit_targets"], summary["holdout_targets"]
-        print(f"fit targets passed {summary['fit_targets_passed']} of {fit}, holdout {summary['holdout_targets_passed']} of {holdout}")
-        print(f"results: {folder.final}" + (f"; installed as {install}" if install else ""))
-        return
-    if config.analysis in (Analysis.structures, Analysis.regimes):
-        from sim.io import RunFolder
+    config = command.config
+    if config.analysis == Analysis.run:
+        from sim.output import save_run
 
-        with RunFolder(Path(config.output.root), config.experiment) as folder:
-            if config.analysis == Analysis.structures:
-                from sim.analysis.structures import run_structures
-
-                result = run_structures(config, list(hydra_cfg.overrides.task), folder.tmp)
-                print(result.pivot(index="claim", columns="structure", values="verdict").to_string())
-            else:
-                from sim.analysis.regimes import run_regimes
-
-                shares = run_regimes(config, folder.tmp)
-                print(shares.round(2).to_string(index=False))
-        print(f"\nresults: {folder.final}")
+        save_run(config, command.cfg, Path(config.output.root))
         return
     if config.analysis == Analysis.validate:
         from sim.analysis.validation import run_validation
@@ -141,26 +246,89 @@ def main(cfg: DictConfig) -> None:
         print(f"\ntargets passed: {int(targets['passed'].sum())} of {len(targets)}; claims: {claims['verdict'].value_counts().to_dict()}")
         print(f"report: {REPO_ROOT / 'docs' / 'validation.md'}")
         return
-    from sim.output import finished_run, save_run
+    with RunFolder(Path(config.output.root), config.experiment) as folder:
+        if config.analysis == Analysis.sensitivity:
+            from sim.analysis.sensitivity import run_sensitivity
 
-    if job_dir is not None and finished_run(job_dir, cfg):
-        print(f"resume: run {job_dir.name} already finished, kept")
-        return
-    folder, table = save_run(config, cfg, Path(config.output.root), job_dir)
-    if job_dir is None:
-        print(table)
-        print(f"\nresults: {folder}")
+            run_sensitivity(config, folder.tmp)
+        elif config.analysis == Analysis.calibrate:
+            from sim.analysis.calibration import run_calibration
+
+            install = CONF_DIR / "calibrated" / "default.yaml" if config.calibration.install else None
+            summary = run_calibration(config, folder.tmp, install)
+        elif config.analysis == Analysis.structures:
+            from sim.analysis.structures import run_structures
+
+            result = run_structures(config, command.fixed, folder.tmp)
+        else:
+            from sim.analysis.regimes import run_regimes
+
+            shares = run_regimes(config, folder.tmp)
+    if config.analysis == Analysis.calibrate:
+        import pandas as pd
+
+        print(f"\nbest loss {summary['best_loss']:.4g} over {summary['evaluations']} parameter sets; accepted {summary['accepted_sets']}")
+        for name, value in summary["best"].items():
+            u = summary["uncertainty"][name]
+            print(f"  {name:<40} {value:.4g}  accepted {u['mean']:.4g} +/- {u['sd']:.2g}, range [{u['min']:.4g}, {u['max']:.4g}]")
+        print(pd.read_csv(folder.final / "fit.csv")[["target", "use", "mean", "observed", "lo", "hi", "passed"]].to_string(index=False))
+        fit, holdout = summary["fit_targets"], summary["holdout_targets"]
+        print(f"fit targets passed {summary['fit_targets_passed']} of {fit}, holdout {summary['holdout_targets_passed']} of {holdout}")
+        if install:
+            print(f"installed as {install}")
+    elif config.analysis == Analysis.structures:
+        print(result.pivot(index="claim", columns="structure", values="verdict").to_string())
+    elif config.analysis == Analysis.regimes:
+        print(shares.round(2).to_string(index=False))
+    print(f"\nresults: {folder.final}")
+
+
+def refuse(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(REFUSED)
+
+
+def hydra_app() -> None:
+    """Hydra's own app, for its --help, --cfg job, --info and shell completion (they print and exit)."""
+    import hydra
+
+    register()
+
+    @hydra.main(config_path="../conf", config_name="config", version_base="1.3")
+    def app(cfg: Any) -> None:
+        refuse("run without Hydra's --cfg/--help/--info flags to run the model")
+
+    app()
 
 
 def cli() -> None:
-    if os.environ.get("HYDRA_FULL_ERROR") != "1":
-        try:
-            preflight(sys.argv[1:])
-        except ConfigError as error:
-            sys.exit(f"error: {error}")
-        except Exception as error:  # Hydra's and OmegaConf's composition errors
-            sys.exit(f"error: {one_line(error)}")
-    main()
+    argv = sys.argv[1:]
+    if any(a.split("=")[0] in HYDRA_APP_FLAGS for a in argv):
+        hydra_app()
+        return
+    full = os.environ.get("HYDRA_FULL_ERROR") == "1"
+    try:
+        command = parse_command(argv)
+    except Exception as error:  # ConfigError, and Hydra's, OmegaConf's and YAML's composition errors
+        from hydra.errors import HydraException
+        from omegaconf.errors import OmegaConfBaseException
+        from yaml import YAMLError
+
+        if full or not isinstance(error, (ConfigError, HydraException, OmegaConfBaseException, YAMLError)):
+            raise
+        refuse(str(error) if isinstance(error, ConfigError) else one_line(error))
+    try:
+        if command.multirun:
+            run_sweep(command)
+        else:
+            run_analysis(command)
+    except ConfigError as error:  # a study's own checks (its points, targets, quarters), before its first run
+        if full:
+            raise
+        refuse(str(error))
+    except KeyboardInterrupt:
+        print("\ninterrupted: nothing was kept", file=sys.stderr)
+        sys.exit(INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 
 # Top-level config nodes that are not model parameters, in one home for the parameter tables (sim/parameters.py),
 # the sensitivity analysis and the tests: bookkeeping of a command, and data or settings that analyses read.
-BOOKKEEPING = ("defaults", "experiment", "replications", "replication", "output", "hydra")
+BOOKKEEPING = ("defaults", "experiment", "replications", "replication", "output", "ensemble", "hydra")
 ANALYSIS_DATA = ("timeline", "validation", "calibration", "structures", "regimes")
 NOT_MODEL = (*BOOKKEEPING, *ANALYSIS_DATA, "analysis", "resume", "sensitivity")
 
@@ -405,7 +405,6 @@ class SensitivityConfig:
     top: int = bounded(1, 200)
     spread: float = bounded(0.01, 0.99)
     quarter: str = MISSING
-    n_jobs: int = bounded(-1, 512)
 
 
 @dataclass
@@ -454,7 +453,6 @@ class CalibrationConfig:
     population: int = bounded(2, 100)
     replications: int = bounded(1, 100)
     acceptance: float = bounded(0, 100)
-    workers: int = bounded(-1, 512)
     install: bool = False
 
 
@@ -467,14 +465,50 @@ class RegimesConfig:
     indicators: list[str] = field(default_factory=lambda: ["securitization_central", "securitization_rival", "adoption_public"])
     quarter: str = "2030Q4"
     basins: list[float] = field(default_factory=lambda: [0.33, 0.67])
-    n_jobs: int = bounded(-1, 512)
 
 
 @dataclass
 class OutputConfig:
     root: str = "results"
-    dir: str | None = None
     plot: bool = True
+
+
+class Backend(StrEnum):
+    """Where a study's chunks run (sim/ensemble.py)."""
+
+    loky = "loky"  # worker processes on this machine
+    serial = "serial"  # this process, one chunk after another
+    ray = "ray"  # Ray tasks: a local instance, or the cluster at ensemble.ray.address
+    submitit_local = "submitit_local"  # submitit's local executor: try a SLURM study on this machine
+    submitit_slurm = "submitit_slurm"  # a SLURM job array through submitit
+
+
+@dataclass
+class RaySettings:
+    address: str | None = None
+    temp_dir: str | None = None
+
+
+@dataclass
+class SlurmSettings:
+    partition: str | None = None
+    timeout_min: int = bounded(1, 10_080)
+    cpus_per_task: int = bounded(1, 256)
+    mem_gb: int = bounded(1, 4096)
+    array_parallelism: int = bounded(1, 100_000)
+
+
+@dataclass
+class EnsembleConfig:
+    """How a study's runs are spread over workers; never what they compute (not part of a result's config)."""
+
+    backend: Backend = Backend.loky
+    workers: int = bounded(-1, 4096)
+    chunk: int = bounded(0, 1_000_000)
+    progress: bool = True
+    run_folders: bool = False
+    ray: RaySettings = field(default_factory=RaySettings)
+    slurm: SlurmSettings = field(default_factory=SlurmSettings)
 
 
 @dataclass
@@ -499,6 +533,7 @@ class SimConfig:
     economy: EconomyConfig = field(default_factory=EconomyConfig)
     timeline: TimelineConfig = field(default_factory=TimelineConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    ensemble: EnsembleConfig = field(default_factory=EnsembleConfig)
     sensitivity: SensitivityConfig = field(default_factory=SensitivityConfig)
     validation: ValidationConfig = field(default_factory=ValidationConfig)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
@@ -507,11 +542,8 @@ class SimConfig:
 
 
 def register() -> None:
-    """Register the schema so that ``conf/config.yaml`` can use it as its first default, and the
-    ``if_set`` resolver that lets ``resume=<folder>`` replace the new sweep folder."""
+    """Register the schema so that ``conf/config.yaml`` can use it as its first default."""
     ConfigStore.instance().store(name="sim_schema", node=SimConfig)
-    if not OmegaConf.has_resolver("if_set"):
-        OmegaConf.register_new_resolver("if_set", lambda value, fallback: value if value else fallback)
 
 
 def _check_ranges(schema: type, node: Any, prefix: str) -> None:
@@ -566,13 +598,10 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
         raise ConfigError(f"public.network.degree={typed.public.network.degree} is odd: allowed even integers in [2, 200]")
     if typed.public.network.degree >= typed.agents.public.n:
         raise ConfigError(f"public.network.degree={typed.public.network.degree} must be below agents.public.n={typed.agents.public.n}")
-    for key, jobs in (
-        ("sensitivity.n_jobs", typed.sensitivity.n_jobs),
-        ("calibration.workers", typed.calibration.workers),
-        ("regimes.n_jobs", typed.regimes.n_jobs),
-    ):
-        if jobs == 0:
-            raise ConfigError(f"{key}=0: allowed -1 (all cores) or a count in [1, 512]")
+    if typed.ensemble.workers == 0:
+        raise ConfigError("ensemble.workers=0: allowed -1 (all cores) or a count in [1, 4096]")
+    if typed.ensemble.backend == Backend.submitit_slurm and not typed.ensemble.slurm.partition:
+        raise ConfigError("ensemble.slurm.partition is not set: name the SLURM partition for ensemble.backend=submitit_slurm")
     tl = typed.timeline
     span = (Quarter.parse(tl.start, key="timeline.start"), Quarter.parse(tl.end, key="timeline.end"))
     validate_events(tl.events, start, end, span)

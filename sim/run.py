@@ -23,27 +23,34 @@ def build_model(config: SimConfig) -> SecuritizationModel:
     return SecuritizationModel(config, rng=generator)
 
 
+def series(model: SecuritizationModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A run's indicators as arrays: steps, their quarters, indicator names, and the step x indicator values."""
+    names = list(INDICATORS)
+    matrix = np.array([model.datacollector.model_vars[name] for name in names], dtype=np.float64).T
+    steps = np.arange(matrix.shape[0])
+    quarters = np.array([str(model.start + int(s)) for s in steps])
+    return steps, quarters, np.array(names), matrix
+
+
 def tidy(model: SecuritizationModel, run: int = 0) -> pd.DataFrame:
     """One row per step and indicator."""
-    wide = model.datacollector.get_model_vars_dataframe()[list(INDICATORS)]
-    steps = np.arange(len(wide))
-    quarters = [str(model.start + int(s)) for s in steps]
-    n_ind = len(INDICATORS)
+    steps, quarters, names, matrix = series(model)
+    n = matrix.size
     return pd.DataFrame(
         {
-            "run": np.full(len(steps) * n_ind, run, dtype=np.int64),
-            "seed": np.full(len(steps) * n_ind, model.config.seed, dtype=np.int64),
-            "step": np.repeat(steps, n_ind).astype(np.int64),
-            "quarter": np.repeat(quarters, n_ind),
-            "indicator": np.tile(list(INDICATORS), len(steps)),
-            "value": wide.to_numpy(dtype=np.float64).ravel(),
+            "run": np.full(n, run, dtype=np.int64),
+            "seed": np.full(n, model.config.seed, dtype=np.int64),
+            "step": np.repeat(steps, len(names)).astype(np.int64),
+            "quarter": np.repeat(quarters, len(names)),
+            "indicator": np.tile(names, len(steps)),
+            "value": matrix.ravel(),
         },
         columns=COLUMNS,
     )
 
 
-def simulate(config: SimConfig, run: int = 0) -> tuple[SecuritizationModel, pd.DataFrame]:
-    """Build, run every quarter, and return the model with its tidy time series."""
+def simulate(config: SimConfig, run: int = 0, tidy_table: bool = True) -> tuple[SecuritizationModel, pd.DataFrame | None]:
+    """Build, run every quarter, and return the model with its tidy time series (None if ``tidy_table`` is false)."""
     model = build_model(config)
     model.run()
-    return model, tidy(model, run)
+    return model, tidy(model, run) if tidy_table else None

@@ -1,79 +1,21 @@
-"""Sweeps: progress while they run, and one place that gathers and summarizes them when they end.
+"""What a sweep found: summary statistics, the paired attribution, figures; and a sweep run from a notebook.
 
-A sweep is a Hydra multirun: each job is an ordinary run whose folder is ``runs/<job number>/``
-inside the sweep folder ``results/<experiment>/<timestamp>/``. :class:`SweepCallback` reads those
-folders; the run code does not know it is in a sweep.
+A sweep is run by the ensemble engine (:mod:`sim.ensemble`) into ``results/<experiment>/<timestamp>/sweep.parquet``:
+one row per run, step and indicator, with the swept keys as columns. This module reads that table and never the
+model.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
-from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.experimental.callback import Callback
-from omegaconf import DictConfig, OmegaConf
 
-from sim.io import provenance, result_config_yaml, write_parquet, write_text
+from sim.io import read_provenance, write_parquet, write_text
 from sim.summary import MILESTONES
-
-PLAN_FILE = ".sweep-plan.json"
-
-
-def sweep_overrides(hydra_cfg: DictConfig) -> list[Any]:
-    """The parsed sweep overrides: the experiment's ``hydra.sweeper.params`` and any from the command line."""
-    params = OmegaConf.to_container(hydra_cfg.sweeper.params, resolve=True) or {}
-    lines = [f"{k}={v}" for k, v in params.items()] + list(hydra_cfg.overrides.task)
-    parsed = OverridesParser.create().parse_overrides(lines)
-    return [o for o in parsed if o.is_sweep_override()]
-
-
-def swept_keys(hydra_cfg: DictConfig) -> list[str]:
-    """Swept parameters in sweep order, without the replication index (it is a column of its own)."""
-    keys = dict.fromkeys(o.key_or_group for o in sweep_overrides(hydra_cfg))
-    return [k for k in keys if k != "replication"]
-
-
-def planned_runs(hydra_cfg: DictConfig) -> int:
-    sizes: dict[str, int] = {}
-    for o in sweep_overrides(hydra_cfg):
-        sizes[o.key_or_group] = len(list(o.sweep_string_iterator()))
-    return math.prod(sizes.values()) if sizes else 1
-
-
-def _select(tree: dict, key: str) -> Any:
-    """A dotted key's value in a nested mapping."""
-    for part in key.split("."):
-        tree = tree[part]
-    return tree
-
-
-def gather(sweep_dir: Path, keys: list[str]) -> pd.DataFrame:
-    """Every finished run's tidy series, with its swept parameter values and replication as columns, in job order."""
-    frames = []
-    for run_dir in sorted((sweep_dir / "runs").iterdir(), key=lambda p: int(p.name)):
-        series = run_dir / "timeseries.parquet"
-        if not series.exists():
-            continue
-        with open(run_dir / "config.yaml", encoding="utf-8") as file:  # plain YAML: C loader, no OmegaConf nodes (10x faster)
-            cfg = yaml.load(file, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        frame = pd.read_parquet(series)
-        for key in keys:
-            frame[key] = _select(cfg, key)
-        frame["replication"] = int(cfg["replication"])
-        frames.append(frame)
-    if not frames:
-        raise FileNotFoundError(f"no finished runs under {sweep_dir / 'runs'}")
-    frame = pd.concat(frames, ignore_index=True)
-    ordered = [*keys, "replication", "seed", "step", "quarter", "indicator", "value"]
-    return frame[ordered]  # in job order, which is the sweep's own order of levels
 
 
 def t_quantile(df: np.ndarray | int) -> np.ndarray | float:
@@ -149,15 +91,14 @@ def attribution(frame: pd.DataFrame, quarter: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def aggregate(sweep_dir: Path, keys: list[str], experiment: str, sweep_yaml: str, seed: int) -> list[Path]:
-    """Write sweep.parquet, summary.csv and the figures (and attribution for desecuritize); return what was written."""
+def aggregate(sweep_dir: Path, keys: list[str]) -> list[Path]:
+    """Write summary.csv and the figures (and attribution for desecuritize) from sweep.parquet; return what was written."""
     from sim.plots import attribution_figure, sweep_figures
 
-    frame = gather(sweep_dir, keys)
-    write_parquet(frame, sweep_dir / "sweep.parquet", provenance(sweep_yaml, seed))
+    frame = pd.read_parquet(sweep_dir / "sweep.parquet")
     summary = summarize(frame, keys)
     write_text(sweep_dir / "summary.csv", summary.to_csv(index=False))
-    written = [sweep_dir / "sweep.parquet", sweep_dir / "summary.csv"]
+    written = [sweep_dir / "summary.csv"]
     final = frame.loc[frame["step"].idxmax(), "quarter"]
     written += sweep_figures(summary[summary["quarter"] == final], keys, sweep_dir)
     if keys == ["central.strategy"] and {"historical", "none"} <= set(frame["central.strategy"]):
@@ -167,40 +108,17 @@ def aggregate(sweep_dir: Path, keys: list[str], experiment: str, sweep_yaml: str
     return written
 
 
-class SweepCallback(Callback):
-    """Progress while a sweep runs (runs done and total, elapsed, time left); aggregation when it ends."""
-
-    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        sweep_dir = Path(config.hydra.sweep.dir)
-        sweep_dir.mkdir(parents=True, exist_ok=True)
-        plan = {"total": planned_runs(config.hydra), "start": time.time()}
-        write_text(sweep_dir / PLAN_FILE, json.dumps(plan))
-        print(f"sweep: {plan['total']} runs into {sweep_dir}", flush=True)
-
-    def on_job_end(self, config: DictConfig, job_return: Any = None, **kwargs: Any) -> None:
-        sweep_dir = Path(config.hydra.sweep.dir)
-        plan_file = sweep_dir / PLAN_FILE
-        if not plan_file.exists():  # a single run, not a sweep
-            return
-        plan = json.loads(plan_file.read_text())
-        done = sum(1 for _ in (sweep_dir / "runs").glob("*/timeseries.parquet"))
-        elapsed = time.time() - plan["start"]
-        left = elapsed / done * (plan["total"] - done) if done else float("nan")
-        print(f"sweep: {done}/{plan['total']} runs, {elapsed:.0f} s elapsed, about {left:.0f} s left", flush=True)
-
-    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        sweep_dir = Path(config.hydra.sweep.dir)
-        keys = swept_keys(config.hydra)
-        sweep_yaml = result_config_yaml(config)
-        try:
-            written = aggregate(sweep_dir, keys, str(config.experiment), sweep_yaml, int(config.seed))
-        except Exception as error:  # Hydra only warns about a failing callback: fail the command instead
-            print(f"error: aggregating the sweep in {sweep_dir} failed: {error}", file=sys.stderr)
-            raise SystemExit(1) from error
-        (sweep_dir / PLAN_FILE).unlink(missing_ok=True)
-        print(f"\nsweep results: {sweep_dir}")
-        for path in written:
-            print(f"  {path.name}")
+def write_run_folders(sweep_dir: Path) -> list[Path]:
+    """Each run's rows as ``runs/<run>/timeseries.parquet`` (``ensemble.run_folders=true``), with the sweep's provenance."""
+    frame = pd.read_parquet(sweep_dir / "sweep.parquet")
+    meta = read_provenance(sweep_dir / "sweep.parquet")
+    folders = []
+    for run, rows in frame.groupby("run", sort=True):
+        folder = sweep_dir / "runs" / str(run)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_parquet(rows.reset_index(drop=True), folder / "timeseries.parquet", meta)
+        folders.append(folder)
+    return [sweep_dir / "runs"] if folders else []
 
 
 def run_sweep(experiment: str, overrides: list[str] | None = None, root: str | Path = "results") -> Path:
@@ -214,5 +132,5 @@ def run_sweep(experiment: str, overrides: list[str] | None = None, root: str | P
     before = set((root / experiment).glob("*")) if (root / experiment).exists() else set()
     command = [sys.executable, "-m", "sim", f"+experiment={experiment}", f"output.root={root}", *(overrides or [])]
     subprocess.run(command, check=True, cwd=Path(__file__).resolve().parent.parent)
-    (folder,) = set((root / experiment).glob("*")) - before
+    (folder,) = {p for p in (root / experiment).glob("*") if (p / "sweep.parquet").exists()} - before
     return folder

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.analysis.sensitivity import parameter_space, run_sensitivity, with_values
+from sim.analysis.sensitivity import parameter_space, run_sensitivity
 from sim.config import load_config
+from sim.ensemble import with_values
 from sim.indicators import CONSEQUENCES
 
 TINY = [
@@ -19,7 +20,7 @@ TINY = [
     "sensitivity.trajectories=2",
     "sensitivity.sobol_samples=4",
     "sensitivity.top=3",
-    "sensitivity.n_jobs=1",
+    "ensemble.workers=1",
     "sensitivity.quarter=2015Q4",
 ]
 

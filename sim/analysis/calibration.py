@@ -4,7 +4,7 @@ The loss of a parameter set is the mean, over fit targets, of the squared distan
 from the target's aim (its observed figure, else the centre of its tolerance) in units of the tolerance
 on that side, so 1 is a target at the edge of its tolerance. The simulated mean is taken over
 replications on common random numbers, so the loss is a deterministic function of the parameters and
-scipy's differential evolution can search it (each generation's sets evaluated in parallel processes).
+scipy's differential evolution can search it (each generation's sets x replications one study on the ensemble engine).
 Every evaluated set is kept; those with a loss at most ``acceptance`` describe the parameters'
 uncertainty (an ABC-style acceptance region; differential evolution's samples crowd towards the optimum,
 so it shows how well the targets pin each parameter down rather than a posterior). The ``holdout``
@@ -20,17 +20,18 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
-from joblib import Parallel, delayed
 from omegaconf import OmegaConf
 from scipy.optimize import differential_evolution
 
-from sim.analysis.sensitivity import parameter_space, with_values
+from sim.analysis.sensitivity import parameter_space
 from sim.analysis.validation import check_targets, evaluate_targets, replicated_runs
 from sim.config import ConfigError, SimConfig, dotted
+from sim.ensemble import progress, replicated, with_values
 from sim.io import provenance, result_config_yaml, write_json, write_text
 from sim.parameters import schema_field
 
@@ -68,28 +69,24 @@ def loss(table: pd.DataFrame) -> float:
     return float(distances.mean())
 
 
-def target_loss(config: SimConfig, names: list[str], x: np.ndarray) -> float:
-    """The loss of one parameter set (runs in a worker process)."""
-    trial = with_values(config, dict(zip(names, map(float, x), strict=True)))
-    return loss(evaluate_targets(trial.validation.targets, replicated_runs(trial, config.calibration.replications)))
-
-
 class GenerationMap:
-    """scipy's ``workers`` hook: evaluate a generation's parameter sets in parallel, record each, report progress."""
+    """scipy's ``workers`` hook: a generation's parameter sets x replications as one study on the ensemble engine;
+    each set's loss recorded; one progress bar over the whole calibration."""
 
-    def __init__(self, config: SimConfig, names: list[str]) -> None:
-        self.config, self.names = config, names
+    def __init__(self, config: SimConfig, names: list[str], bar: Any) -> None:
+        self.config, self.names, self.bar = config, names, bar
         self.evaluated: list[dict] = []
         self.started = time.time()
-        self.pool = Parallel(n_jobs=config.calibration.workers, backend="loky")
 
     def __call__(self, _objective: Callable, population: Iterable[np.ndarray]) -> list[float]:
         population = [np.asarray(x, dtype=float) for x in population]
-        losses = self.pool(delayed(target_loss)(self.config, self.names, x) for x in population)
+        trials = {i: with_values(self.config, dict(zip(self.names, map(float, x), strict=True))) for i, x in enumerate(population)}
+        c = self.config
+        runs = replicated(trials, c.calibration.replications, c.ensemble, Path(c.output.root), "calibrate", bar=self.bar)
+        losses = [loss(evaluate_targets(c.validation.targets, runs[i])) for i in trials]
         for x, value in zip(population, losses, strict=True):
             self.evaluated.append({**dict(zip(self.names, map(float, x), strict=True)), "loss": value})
-        best = min(e["loss"] for e in self.evaluated)
-        print(f"calibrate: {len(self.evaluated)} parameter sets, best loss {best:.4g}, {time.time() - self.started:.0f} s", flush=True)
+        self.bar.set_postfix(best_loss=f"{min(e['loss'] for e in self.evaluated):.4g}")
         return losses
 
 
@@ -130,18 +127,20 @@ def run_calibration(config: SimConfig, out: Path, install: Path | None = None) -
     bounds = check_parameters(config)
     names = list(bounds)
     c = config.calibration
-    generation = GenerationMap(config, names)
-    result = differential_evolution(
-        lambda x: target_loss(config, names, x),  # unused: GenerationMap evaluates in workers
-        [bounds[n] for n in names],
-        maxiter=c.budget,
-        popsize=c.population,
-        seed=config.seed,
-        polish=False,
-        tol=0.0,
-        updating="deferred",
-        workers=generation,
-    )
+    evaluations = (c.budget + 1) * c.population * len(names)  # scipy's bound: maxiter generations after the first
+    with progress(evaluations * c.replications, 0, config.ensemble, "calibrate") as bar:
+        generation = GenerationMap(config, names, bar)
+        result = differential_evolution(
+            lambda x: np.nan,  # unused: GenerationMap evaluates each generation as one study
+            [bounds[n] for n in names],
+            maxiter=c.budget,
+            popsize=c.population,
+            seed=config.seed,
+            polish=False,
+            tol=0.0,
+            updating="deferred",
+            workers=generation,
+        )
     best = dict(zip(names, map(float, result.x), strict=True))
     history = pd.DataFrame(generation.evaluated)
     accepted = history[history["loss"] <= max(c.acceptance, float(result.fun))]  # the best set at least

@@ -10,38 +10,29 @@ each tipping point).
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 
-from sim.analysis.validation import with_overrides
-from sim.config import SimConfig
-from sim.run import simulate
-
-
-def _outcome(config: SimConfig, overrides: list[str], indicators: list[str], quarter: str) -> dict[str, float]:
-    _, frame = simulate(with_overrides(config, overrides))
-    at = frame[frame.quarter == quarter].set_index("indicator")["value"]
-    return {k: float(at[k]) for k in indicators}
+from sim.config import SimConfig, validate
+from sim.ensemble import Keep, Study, grid, run_study, with_values
 
 
 def run_regimes(config: SimConfig, out: Path) -> pd.DataFrame:
     """Every grid point x replication; writes regimes.parquet (runs), regimes.csv (basin shares) and regimes.png."""
     r = config.regimes
     keys = list(r.grid)
-    points = list(itertools.product(*(r.grid[k] for k in keys)))
-    jobs = [(point, rep) for point in points for rep in range(config.replications)]
-    print(f"regimes: {len(points)} points x {config.replications} replications = {len(jobs)} runs", flush=True)
-    results = Parallel(n_jobs=r.n_jobs, backend="loky")(
-        delayed(_outcome)(config, [*(f"{k}={v}" for k, v in zip(keys, point, strict=True)), f"replication={rep}"], r.indicators, r.quarter)
-        for point, rep in jobs
-    )
-    runs = pd.DataFrame(
-        [{**dict(zip(keys, point, strict=True)), "replication": rep, **res} for (point, rep), res in zip(jobs, results, strict=True)]
-    )
+    points = grid(r.grid[k] for k in keys)
+    values = [dict(zip(keys, map(float, point), strict=True)) for point in points]
+    for point in values:  # every point inside the schema's ranges and cross-field rules, before the first run
+        validate(with_values(config, point))
+    study = Study([config], [(0, v) for v in values], values, list(range(config.replications)), Keep((r.quarter,), tuple(r.indicators)))
+    print(f"regimes: {len(points)} points x {config.replications} replications = {study.size} runs", flush=True)
+    rows = run_study(study, config.ensemble, Path(config.output.root), "regimes").to_pandas()
+    runs = rows.pivot_table(index=["run", *keys, "replication"], columns="indicator", values="value").reset_index()
+    runs = runs[[*keys, "replication", *r.indicators]]
+    runs.columns.name = None
     runs.to_parquet(out / "regimes.parquet")
     low, high = r.basins
     s = runs[r.indicator]

@@ -4,22 +4,22 @@ Morris screening (elementary effects) is cheap per parameter, so it runs over ev
 indices are expensive per parameter, so they are computed only for the ``top`` parameters Morris ranks highest, the
 rest held at their defaults. Every run uses the same seed and replication (common random numbers), so differences
 between runs come from the parameters rather than from a fresh random stream. Samples are applied to a copy of the
-typed config rather than composed by Hydra, which would cost more than the run itself.
+typed config rather than composed by Hydra, which would cost more than the run itself; they are not re-validated (the
+bounds lie inside the schema's ranges; the one cross-field rule they can break, talent.in_china0 + talent.in_rival0 <= 1,
+only saturates the initial location draw). The runs are one study each (Morris, Sobol) on the ensemble engine.
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed, effective_n_jobs
 from omegaconf import OmegaConf
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
@@ -27,10 +27,10 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from sim.config import NOT_MODEL, ConfigError, SimConfig
+from sim.ensemble import Keep, Study, run_study
 from sim.indicators import CONSEQUENCES
 from sim.io import provenance, write_json, write_text
 from sim.plots import STYLE
-from sim.run import simulate
 from sim.timeline import Quarter
 
 MORRIS_SHOWN = 20  # parameters drawn in morris.png; the csv has all of them
@@ -73,45 +73,14 @@ def parameter_space(config: SimConfig) -> dict[str, tuple[float, float]]:
     return space
 
 
-def with_values(config: SimConfig, values: Mapping[str, float]) -> SimConfig:
-    """A deep copy of ``config`` with each dotted parameter set; the original is left untouched.
-
-    Samples are not re-validated: the bounds already lie in the schema ranges, and the one cross-field rule they can
-    break (talent.in_china0 + talent.in_rival0 <= 1) only saturates the initial location draw.
-    """
-    new = copy.deepcopy(config)
-    for name, value in values.items():
-        *path, leaf = name.split(".")
-        node = new
-        for part in path:
-            node = getattr(node, part)
-        setattr(node, leaf, float(value))
-    return new
-
-
-def _outcomes(config: SimConfig, names: list[str], rows: np.ndarray) -> np.ndarray:
-    """The five consequences at the analysed quarter, one row per sample (runs in a worker process)."""
-    out = np.empty((len(rows), len(CONSEQUENCES)))
-    for i, row in enumerate(rows):
-        _, frame = simulate(with_values(config, dict(zip(names, row, strict=True))))
-        at = frame[frame["quarter"] == config.sensitivity.quarter].set_index("indicator")["value"]
-        out[i] = at.loc[list(CONSEQUENCES)].to_numpy()
-    return out
-
-
 def _run_all(config: SimConfig, names: list[str], samples: np.ndarray, label: str) -> np.ndarray:
-    """Run every sample in parallel, in chunks large enough to amortize process overhead, reporting progress."""
-    n_jobs = config.sensitivity.n_jobs
-    chunks = np.array_split(samples, min(len(samples), max(20, 4 * effective_n_jobs(n_jobs))))
-    tasks = (delayed(_outcomes)(config, names, chunk) for chunk in chunks)
-    results, done, start = [], 0, time.perf_counter()
-    for result in Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")(tasks):
-        results.append(result)
-        done += len(result)
-        elapsed = time.perf_counter() - start
-        eta = elapsed / done * (len(samples) - done)
-        print(f"{label}: {done}/{len(samples)} runs, {elapsed:.0f} s elapsed, ETA {eta:.0f} s", flush=True)
-    return np.vstack(results)
+    """The five consequences at the analysed quarter, one row per sample, every sample a point of one study on the
+    ensemble engine (the same replication for all: common random numbers)."""
+    points = [(0, dict(zip(names, map(float, row), strict=True))) for row in samples]
+    keep = Keep((config.sensitivity.quarter,), tuple(CONSEQUENCES))
+    study = Study([config], points, [{} for _ in points], [config.replication], keep)
+    rows = run_study(study, config.ensemble, Path(config.output.root), label).to_pandas()
+    return rows.pivot(index="run", columns="indicator", values="value")[list(CONSEQUENCES)].to_numpy()
 
 
 def _problem(space: dict[str, tuple[float, float]], names: list[str]) -> dict[str, Any]:

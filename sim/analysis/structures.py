@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.validation import evaluate_claims, replicated_runs
+from sim.analysis.validation import evaluate_claims
 from sim.config import SimConfig, load_config
+from sim.ensemble import replicated
 from sim.io import write_text
 
 
@@ -24,12 +25,15 @@ def run_structures(config: SimConfig, command_overrides: list[str], out: Path) -
     tables = []
     claims = config.validation.claims
     arms_wanted = list(dict.fromkeys([tuple(c.arm) for c in claims] + [tuple(c.against) for c in claims]))
+    configs = {
+        (name, overrides): load_config([*command_overrides, *variant, *overrides])
+        for name, variant in config.structures.items()
+        for overrides in arms_wanted
+    }
+    print(f"structures: {len(config.structures)} structures x {len(arms_wanted)} arms x {config.replications} replications", flush=True)
+    runs = replicated(configs, config.replications, config.ensemble, Path(config.output.root), "structures")
     for name, variant in config.structures.items():
-        arms = {}
-        for overrides in arms_wanted:
-            print(f"structures: {name}: {config.replications} replications of {' '.join(overrides) or 'the baseline'}", flush=True)
-            arm_config = load_config([*command_overrides, *variant, *overrides])
-            arms[overrides] = replicated_runs(arm_config, config.replications)
+        arms = {overrides: runs[(name, overrides)] for overrides in arms_wanted}
         table = evaluate_claims(claims, arms)
         table.insert(0, "structure", name)
         table.insert(1, "variant", " ".join(variant) or "(defaults)")

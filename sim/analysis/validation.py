@@ -10,7 +10,6 @@ side, *inconclusive* otherwise. The report, ``docs/validation.md``, is regenerat
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 from datetime import date
@@ -21,8 +20,8 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from sim.config import ClaimConfig, ConfigError, SimConfig, TargetConfig, validate
+from sim.ensemble import replicated
 from sim.io import git_commit, write_text
-from sim.run import simulate
 from sim.sweep import confidence
 from sim.timeline import Quarter
 
@@ -88,18 +87,9 @@ def with_overrides(config: SimConfig, overrides: list[str]) -> SimConfig:
     return validate(merged)
 
 
-def replicated_runs(config: SimConfig, replications: int) -> list[pd.DataFrame]:
-    """Wide series (quarter x indicator) of replications 0..replications-1 of one config."""
-    runs = []
-    for r in range(replications):
-        _, frame = simulate(dataclasses.replace(config, replication=r))  # the caller's config is left as it was
-        runs.append(frame.pivot(index="quarter", columns="indicator", values="value").loc[frame["quarter"].unique()])
-    return runs
-
-
-def run_arm(config: SimConfig, overrides: list[str], replications: int) -> list[pd.DataFrame]:
-    """Wide series of each replication of one arm: the config with ``overrides`` applied."""
-    return replicated_runs(with_overrides(config, overrides), replications)
+def replicated_runs(config: SimConfig, replications: int, label: str = "runs") -> list[pd.DataFrame]:
+    """Wide series (quarter x indicator) of replications 0..replications-1 of one config, on the ensemble engine."""
+    return replicated({0: config}, replications, config.ensemble, Path(config.output.root), label)[0]
 
 
 def evaluate_targets(targets: list[TargetConfig], runs: list[pd.DataFrame]) -> pd.DataFrame:
@@ -247,11 +237,10 @@ def run_validation(config: SimConfig, docs: Path) -> tuple[pd.DataFrame, pd.Data
     """Run the baseline and the claims' arms, evaluate, and write ``docs/validation.md`` with its figure."""
     check_targets(config.validation.targets)
     commit = git_commit()  # before this command rewrites its own report, which would mark the tree as modified
-    arms: dict[tuple[str, ...], list[pd.DataFrame]] = {}
     wanted = [(), *[tuple(c.arm) for c in config.validation.claims], *[tuple(c.against) for c in config.validation.claims]]
-    for overrides in dict.fromkeys(wanted):
-        print(f"validate: {config.replications} replications of {' '.join(overrides) or 'the baseline'}", flush=True)
-        arms[overrides] = run_arm(config, list(overrides), config.replications)
+    configs = {overrides: with_overrides(config, list(overrides)) for overrides in dict.fromkeys(wanted)}
+    print(f"validate: {len(configs)} arms x {config.replications} replications", flush=True)
+    arms = replicated(configs, config.replications, config.ensemble, Path(config.output.root), "validate")
     targets = evaluate_targets(config.validation.targets, arms[()])
     claims = evaluate_claims(config.validation.claims, arms)
     (docs / "img").mkdir(parents=True, exist_ok=True)

@@ -1,1 +1,0 @@
-"""Hydra plugin: the sweeper of ``python -m sim`` (Hydra finds plugins only under the ``hydra_plugins`` package)."""
