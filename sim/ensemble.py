@@ -154,7 +154,8 @@ def run_chunk(chunk: Chunk) -> tuple[int, pa.Table]:
             "seed": np.full(n, config.seed, np.int64),
         }
         for key, value in label.items():
-            columns[key] = pa.array([value] * n)
+            if key not in columns:  # a swept seed is the seed column itself
+                columns[key] = pa.array([value] * n)
         columns |= {
             "step": np.repeat(steps, len(names)).astype(np.int64),
             "quarter": np.repeat(quarters, len(names)),
@@ -349,9 +350,7 @@ class SweepFolder:
         for part in ("sweep", "runs", "version"):
             if stored.get(part) != description.get(part):
                 raise ConfigError(f"resume={path}: that sweep ran another study ({part} differs): resume it with the same arguments")
-        folder = cls(path, stored)
-        (path / CHUNKS).mkdir(exist_ok=True)
-        return folder
+        return cls(path, stored)
 
     @property
     def done(self) -> bool:
@@ -359,6 +358,8 @@ class SweepFolder:
 
     def finished_chunks(self) -> set[int]:
         """Chunks whose file is there and matches the checksum recorded when it was written; others are re-run."""
+        if not (self.path / CHUNKS).is_dir():
+            return set()
         manifest = self._manifest()
         good = set()
         for name, digest in manifest.items():
@@ -415,7 +416,9 @@ class SweepFolder:
     def run(self, study: Study, settings: EnsembleConfig, label: str) -> int:
         """Run the chunks not finished yet; return how many runs were already there."""
         chunks = study.chunks(self.description["chunk"])
-        manifest = {k: v for k, v in self._manifest().items() if int(k) in self.finished_chunks()}
+        (self.path / CHUNKS).mkdir(exist_ok=True)
+        good = self.finished_chunks()
+        manifest = {k: v for k, v in self._manifest().items() if int(k) in good}
         todo = [c for c in chunks if c.id not in {int(k) for k in manifest}]
         already = study.size - sum(len(c.runs) for c in todo)
         with progress(study.size, already, settings, label) as bar:

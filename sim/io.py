@@ -44,10 +44,10 @@ def package_versions() -> dict[str, str]:
 
 def result_config_yaml(cfg: Any) -> str:
     """The resolved config that determines results: everything but where they are written (``output``,
-    ``resume``) and Hydra's own node."""
+    ``resume``), where they are computed (``ensemble``) and Hydra's own node."""
     from omegaconf import OmegaConf
 
-    return OmegaConf.to_yaml({k: v for k, v in cfg.items() if k not in ("output", "hydra", "resume")}, resolve=True)
+    return OmegaConf.to_yaml({k: v for k, v in cfg.items() if k not in ("output", "ensemble", "hydra", "resume")}, resolve=True)
 
 
 def provenance(config_yaml: str, seed: int) -> dict[str, Any]:

@@ -100,7 +100,8 @@ def aggregate(sweep_dir: Path, keys: list[str]) -> list[Path]:
     write_text(sweep_dir / "summary.csv", summary.to_csv(index=False))
     written = [sweep_dir / "summary.csv"]
     final = frame.loc[frame["step"].idxmax(), "quarter"]
-    written += sweep_figures(summary[summary["quarter"] == final], keys, sweep_dir)
+    if keys:  # replications of one point have no axis to plot along; their summary says it all
+        written += sweep_figures(summary[summary["quarter"] == final], keys, sweep_dir)
     if keys == ["central.strategy"] and {"historical", "none"} <= set(frame["central.strategy"]):
         table = attribution(frame, final)
         write_text(sweep_dir / "attribution.csv", table.to_csv(index=False))

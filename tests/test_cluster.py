@@ -1,6 +1,6 @@
-"""Cluster launchers (docs/clusters.md): a sweep through submitit (SLURM's launcher, run on this machine as
-`submitit_local`) and through a local Ray instance gives the same sweep.parquet, byte for byte, as the basic
-launcher. Nothing in sim/ knows which launcher runs it.
+"""Cluster backends of the ensemble engine (docs/clusters.md): a sweep through submitit (SLURM's job arrays, run on
+this machine as `submitit_local`) and through a local Ray instance gives the same sweep.parquet, byte for byte, as
+loky workers on this machine; chunks, not runs, are the tasks. The model does not know where it runs.
 
 Ray keeps all its state (sessions, sockets, logs) under a folder of the test's own, and writes nothing to
 ~/.ray (where recent Ray, 2.60 here, saves an auth token for every new local instance unless
@@ -29,14 +29,13 @@ def sweep(root: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[P
     """Run the tiny desecuritize sweep (2 strategies x 2 replications) into ``root``; return its folder and the output."""
     env = env or {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
     result = subprocess.run(
-        [sys.executable, "-m", "sim", "+experiment=desecuritize", f"output.root={root}", *TINY, *extra],
+        [sys.executable, "-m", "sim", "+experiment=desecuritize", f"output.root={root}", *TINY, "ensemble.chunk=2", *extra],
         cwd=REPO, capture_output=True, text=True, env=env, timeout=600,
     )  # fmt: skip
     output = result.stdout + result.stderr
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
-    assert "sweep results:" in result.stdout and "sweep: 4 runs into" in result.stdout
+    assert "sweep results:" in result.stdout and "sweep: 4 runs (2 points x 2 replications) in 2 chunks" in result.stdout
     (folder,) = (root / "desecuritize").iterdir()
-    assert sorted(p.name for p in (folder / "runs").iterdir()) == ["0", "1", "2", "3"]
     return folder, output
 
 
@@ -47,9 +46,9 @@ def basic(tmp_path_factory) -> bytes:
 
 
 def test_submitit_local_gives_identical_results(tmp_path, basic):
-    folder, output = sweep(tmp_path, "hydra/launcher=submitit_local", "hydra.launcher.timeout_min=10")
-    assert "Submitit 'local' sweep output dir" in output
-    assert len(list((folder / ".submitit").glob("*/*_result.pkl"))) == 4  # four jobs, each its own process
+    folder, output = sweep(tmp_path, "ensemble.backend=submitit_local", "ensemble.slurm.timeout_min=10")
+    assert "on submitit_local" in output
+    assert not (folder / ".scratch").exists()  # submitit's job folders are removed once every chunk is in
     assert (folder / "sweep.parquet").read_bytes() == basic
 
 
@@ -86,15 +85,8 @@ def test_ray_local_instance_gives_identical_results(tmp_path, ray_dir, basic):
         "RAY_USAGE_STATS_ENABLED": "0",
         "RAY_DEDUP_LOGS": "0",
     }
-    folder, output = sweep(
-        tmp_path,
-        "hydra/launcher=ray",
-        f"+hydra.launcher.ray.init._temp_dir={ray_dir}",
-        "+hydra.launcher.ray.init.num_cpus=2",
-        "+hydra.launcher.ray.init.include_dashboard=false",
-        env=env,
-    )
-    assert "Ray Launcher is launching 4 jobs" in output and "Started a local Ray instance" in output
+    folder, output = sweep(tmp_path, "ensemble.backend=ray", f"ensemble.ray.temp_dir={ray_dir}", "ensemble.workers=2", env=env)
+    assert "on ray" in output
     assert (folder / "sweep.parquet").read_bytes() == basic
     sessions = list(ray_dir.glob("session_2*"))
     assert len(sessions) == 1 and (sessions[0] / "logs").is_dir()  # Ray's session and logs are ours
