@@ -54,7 +54,7 @@ class TimeConfig:
 
 @dataclass
 class PopulationSize:
-    n: int = bounded(1, 5_000_000)
+    n: int = bounded(1, 10_000_000)
     represents: float = bounded(1, 1e10)
 
 

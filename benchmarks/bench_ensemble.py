@@ -1,0 +1,133 @@
+"""(v) The ensemble engine against the Hydra path it replaced, and Ray's per-task overhead against the chunk size.
+
+    python benchmarks/bench_ensemble.py [--repeat 3] [--replications 2] [--before 25a9605] [--only throughput ray]
+
+throughput: the ``sanctions`` sweep (18 points x ``replications``, default size), side by side in one run, alternating:
+  - ``hydra``: the whole ``python -m sim +experiment=sanctions`` process at commit ``--before`` (the last commit with
+    one Hydra job per run), checked out in a temporary git worktree;
+  - ``engine``: the same command on this tree (loky, every core);
+  - ``bare``: ``simulate(load_config())`` run serially in one process, as many runs, no Hydra and no files.
+  Ratios are runs/s of the engine over each.
+ray: one study of default-size runs on a local Ray instance (every core), for several chunk sizes, against the same
+  study run serially in-process: per-task overhead = (Ray wall x workers - serial wall) / (Ray wall x workers), i.e.
+  the share of the workers' time not spent in the model; the smallest chunk under 5 % is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import PYTHON, REPO, describe  # noqa: E402
+
+BEFORE = "25a9605"  # the last commit whose sweeps ran one Hydra job per run
+
+
+def worktree(commit: str) -> Path:
+    path = Path(tempfile.mkdtemp(prefix="sim-before-"))
+    shutil.rmtree(path)
+    subprocess.run(["git", "worktree", "add", "--detach", "-q", str(path), commit], cwd=REPO, check=True)
+    return path
+
+
+def sweep_seconds(tree: Path, replications: int, extra: list[str]) -> float:
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"} | {"PYTHONPATH": str(tree)}
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [PYTHON, "-m", "sim", "+experiment=sanctions", f"replications={replications}", f"output.root={tmp}", *extra]
+        t0 = time.perf_counter()
+        subprocess.run(command, cwd=tree, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return time.perf_counter() - t0
+
+
+def bare_seconds(runs: int) -> float:
+    """``runs`` default-size runs one after another in a fresh process (build, 88 quarters, tidy table), import excluded."""
+    code = (
+        "import time, dataclasses\nfrom sim.config import load_config\nfrom sim.run import simulate\n"
+        "c = load_config()\nt = time.perf_counter()\n"
+        f"for r in range({runs}): simulate(dataclasses.replace(c, replication=r % 2))\n"
+        "print(time.perf_counter() - t)"
+    )
+    out = subprocess.run([PYTHON, "-c", code], cwd=REPO, check=True, capture_output=True, text=True).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def bench_throughput(repeat: int, replications: int, before: str) -> dict:
+    runs = 18 * replications
+    old = worktree(before)
+    try:
+        times: dict[str, list[float]] = {"hydra": [], "engine": [], "bare": []}
+        for _ in range(repeat):
+            times["hydra"].append(sweep_seconds(old, replications, []))
+            times["engine"].append(sweep_seconds(REPO, replications, ["ensemble.progress=false"]))
+            times["bare"].append(bare_seconds(runs))
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=REPO, check=False)
+    rate = {k: runs / statistics.median(v) for k, v in times.items()}
+    return {
+        "runs": runs,
+        "before": before,
+        "seconds": {k: describe(v) for k, v in times.items()},
+        "runs_per_s": rate,
+        "engine_over_hydra": rate["engine"] / rate["hydra"],
+        "engine_over_bare": rate["engine"] / rate["bare"],
+    }
+
+
+def bench_ray(chunks: tuple[int, ...], runs: int) -> dict:
+    import ray
+
+    from sim.config import Backend, load_config
+    from sim.ensemble import Study, execute, run_study, workers
+
+    config = load_config(["ensemble.progress=false"])
+    study = Study([config], [(0, {})] * runs, [{}] * runs, [0])
+    serial = dataclasses.replace(config.ensemble, backend=Backend.serial)
+    with tempfile.TemporaryDirectory(dir="/tmp", prefix="rb-") as tmp:
+        t0 = time.perf_counter()
+        run_study(study, serial, Path(tmp))
+        serial_s = time.perf_counter() - t0
+        n = workers(config.ensemble)
+        os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+        ray.init(num_cpus=n, include_dashboard=False, log_to_driver=False, _temp_dir=str(Path(tmp) / "ray"))
+        try:
+            settings = dataclasses.replace(config.ensemble, backend=Backend.ray)
+            rows = []
+            for size in chunks:
+                t0 = time.perf_counter()
+                list(execute(study.chunks(size), settings, Path(tmp), Path(tmp)))
+                wall = time.perf_counter() - t0
+                rows.append({"chunk": size, "tasks": -(-runs // size), "wall_s": wall, "overhead": (wall * n - serial_s) / (wall * n)})
+        finally:
+            ray.shutdown()
+    under = [r["chunk"] for r in rows if r["overhead"] < 0.05]
+    return {"runs": runs, "workers": n, "serial_s": serial_s, "chunks": rows, "smallest_chunk_under_5pct": min(under) if under else None}
+
+
+def bench_ensemble(repeat: int = 3, replications: int = 2, before: str = BEFORE, only: tuple[str, ...] = ("throughput", "ray")) -> dict:
+    out = {}
+    if "throughput" in only:
+        out["throughput"] = bench_throughput(repeat, replications, before)
+    if "ray" in only:
+        out["ray"] = bench_ray((1, 2, 4, 8, 16), 32)
+    return out
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--replications", type=int, default=2)
+    parser.add_argument("--before", default=BEFORE)
+    parser.add_argument("--only", nargs="+", default=["throughput", "ray"])
+    args = parser.parse_args()
+    print(json.dumps(bench_ensemble(args.repeat, args.replications, args.before, tuple(args.only)), indent=2))
