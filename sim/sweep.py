@@ -123,15 +123,15 @@ def write_run_folders(sweep_dir: Path) -> list[Path]:
 
 
 def run_sweep(experiment: str, overrides: list[str] | None = None, root: str | Path = "results") -> Path:
-    """Run ``python -m sim +experiment=<experiment>`` (a Hydra sweep) in a subprocess and return its folder.
+    """Run ``python -m sim +experiment=<experiment>`` (a sweep or an analysis) in a subprocess and return its folder.
 
     For notebooks and scripts: the sweep runs exactly as from the command line, progress included.
     """
     import subprocess
 
     root = Path(root).resolve()
-    before = set((root / experiment).glob("*")) if (root / experiment).exists() else set()
+    before = set((root / experiment).glob("[!.]*")) if (root / experiment).exists() else set()
     command = [sys.executable, "-m", "sim", f"+experiment={experiment}", f"output.root={root}", *(overrides or [])]
     subprocess.run(command, check=True, cwd=Path(__file__).resolve().parent.parent)
-    (folder,) = {p for p in (root / experiment).glob("*") if (p / "sweep.parquet").exists()} - before
+    (folder,) = {p for p in (root / experiment).glob("[!.]*") if p.is_dir()} - before  # not hidden scratch folders
     return folder

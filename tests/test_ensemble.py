@@ -53,7 +53,8 @@ def settings(command, **changes):
 def test_a_run_inside_a_study_gives_the_series_of_the_same_run_alone(tmp_path):
     command, s, _ = study(tmp_path)
     rows = run_study(s, settings(command, backend=Backend.serial), tmp_path).to_pandas()
-    assert list(rows.columns) == ["run", "replication", "seed", "rival.sanctions.severity", "central.strategy", "step", "quarter", "indicator", "value"]
+    keys = ["rival.sanctions.severity", "central.strategy"]
+    assert list(rows.columns) == ["run", "replication", "seed", *keys, "step", "quarter", "indicator", "value"]
     picked = rows[(rows["rival.sanctions.severity"] == 0.8) & (rows["central.strategy"] == "none") & (rows["replication"] == 2)]
     _, alone = simulate(load_config([*TINY, "rival.sanctions.severity=0.8", "central.strategy=none", "replication=2"]))
     np.testing.assert_array_equal(picked["value"].to_numpy(), alone["value"].to_numpy())  # value for value
