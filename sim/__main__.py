@@ -18,6 +18,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -127,12 +128,44 @@ def parse_command(argv: list[str]) -> Command:
     return Command(cfg, config, fixed, sweeps, multirun)
 
 
+def typed_value(cfg: Any, base: SimConfig, key: str, raw: Any) -> Any:
+    """A swept value as the schema types it, checked alone (ranges and rules): on the typed config where the field is
+    a plain number, enum or string (milliseconds), else through OmegaConf on the composed config (a copy: 0.2 s)."""
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    from sim.ensemble import with_values
+
+    node: Any = base
+    *path, leaf = key.split(".")
+    for part in path:
+        node = getattr(node, part, None) if not isinstance(node, (list, dict)) else None
+    old = getattr(node, leaf, None) if node is not None and not isinstance(node, (list, dict)) else None
+    if isinstance(old, Enum):
+        try:
+            value: Any = type(old)(raw)
+        except ValueError:
+            raise ConfigError(f"{key}={raw}: allowed {[e.value for e in type(old)]}") from None
+    elif type(old) is float and type(raw) in (int, float):
+        value = float(raw)
+    elif type(old) in (int, bool, str) and type(raw) is type(old):
+        value = raw
+    else:  # a list, a mapping, an optional field or a value of another type: OmegaConf converts or refuses it
+        trial = cfg.copy()
+        try:
+            OmegaConf.update(trial, key, raw, merge=True)
+        except OmegaConfBaseException as error:
+            raise ConfigError(f"{key}={raw}: {str(error).splitlines()[0]}") from None
+        validate(trial)
+        return OmegaConf.select(trial, key)
+    validate(with_values(base, {key: value}))
+    return value
+
+
 def sweep_study(command: Command) -> tuple[Any, dict[str, Any]]:
     """The sweep as a study: every point composed (once per choice of config groups) and validated, cross-field rules
     included, before the first run; and its description, which a resume must match."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
-    from omegaconf import OmegaConf
-    from omegaconf.errors import ConfigKeyError, ValidationError
 
     from sim.ensemble import Study, grid, label_value, with_values
     from sim.io import result_config_yaml
@@ -161,13 +194,7 @@ def sweep_study(command: Command) -> tuple[Any, dict[str, Any]]:
             if k in groups:
                 continue
             if (k, choice[k]) not in typed:
-                trial = cfg.copy()
-                try:
-                    OmegaConf.update(trial, k, parser.parse_override(f"{k}={choice[k]}").value(), merge=True)
-                except (ValidationError, ConfigKeyError) as error:
-                    raise ConfigError(f"{k}={choice[k]}: {str(error).splitlines()[0]}") from None
-                validate(trial)
-                typed[(k, choice[k])] = OmegaConf.select(trial, k)
+                typed[(k, choice[k])] = typed_value(cfg, base, k, parser.parse_override(f"{k}={choice[k]}").value())
             values[k] = typed[(k, choice[k])]
         if values:
             try:
