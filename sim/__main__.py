@@ -13,6 +13,8 @@ work as in any Hydra app.
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import os
 import sys
 import tempfile
@@ -22,12 +24,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from sim.config import CONF_DIR, Analysis, ConfigError, SimConfig, is_group, register, validate
+from sim.config import CONF_DIR, Analysis, ConfigError, SimConfig, check_files, check_memory, is_group, register, unknown_keys, validate
 
 HYDRA_APP_FLAGS = {"--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "-i", "--shell-completion", "-sc", "--resolve", "--package"}
 MULTIRUN_FLAGS = {"-m", "--multirun"}
 HYDRA_RUNNERS = ("hydra/launcher", "hydra.launcher", "hydra/sweeper", "hydra.sweeper", "hydra.sweep")
 REFUSED = 2  # exit code: the input was refused, nothing ran and nothing was written
+FAILED = 3  # the command failed while running (a full disk, a crash): nothing partial is kept (1 is sim.reproduce's "differs")
 INTERRUPTED = 130  # Ctrl-C: a sweep keeps its finished chunks for resume=<folder>
 
 
@@ -38,7 +41,10 @@ def one_line(error: BaseException) -> str:
     if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
         mark = error.problem_mark
         return f"{mark.name}, line {mark.line + 1}: malformed YAML ({error.context or ''} {error.problem or ''})".replace("( ", "(")
-    first = str(error).strip().splitlines()[0].strip() if str(error).strip() else type(error).__name__
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    first = lines[0] if lines else type(error).__name__
+    if first.endswith(":") and len(lines) > 1:  # "... raised while composing config:" then what and where
+        first = f"{first} {lines[1]}"
     from hydra.errors import MissingConfigException
 
     if isinstance(error, MissingConfigException) and "experiment/" in first:
@@ -93,6 +99,20 @@ def without_hydra(cfg: Any) -> Any:
     return cfg
 
 
+def config_files(parsed: list[Any]) -> list[Path]:
+    """The YAML files a command may load, to check before Hydra parses them: every file of conf/, and in the folders
+    that ``hydra.searchpath`` adds, the group options the command line chooses (``timeline=mine``: timeline/mine.yaml)."""
+    extra = [Path(str(p).removeprefix("file://")) for o in parsed if o.key_or_group == "hydra.searchpath" for p in o.value()]
+    chosen = []
+    for o in parsed:
+        if is_group(o.key_or_group):
+            options = o.sweep_string_iterator() if o.is_sweep_override() else [o.value()]
+            chosen += [(o.key_or_group, str(v)) for v in options]
+    files = sorted(CONF_DIR.rglob("*.yaml"))
+    files += [folder / group / f"{option}.yaml" for folder in extra for group, option in chosen]
+    return files + [folder / "config.yaml" for folder in extra]
+
+
 def parse_command(argv: list[str]) -> Command:
     """Compose the config once from the command line; separate the sweep; validate the base point."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -111,7 +131,11 @@ def parse_command(argv: list[str]) -> Command:
                 "ensemble.backend (allowed loky, serial, ray, submitit_local, submitit_slurm) and ensemble.workers"
             )
     fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
-    cfg = compose(fixed, hydra_node=True)
+    check_files(config_files(parsed))
+    try:
+        cfg = compose(fixed, hydra_node=True)
+    except ValueError as error:  # Hydra's defaults list raises plain ValueErrors for some malformed group overrides
+        raise ConfigError(f"{' '.join(fixed)}: {one_line(error)}") from None
     multirun = bool(flags) or str(cfg.hydra.mode) in ("MULTIRUN", "RunMode.MULTIRUN")
     params = OmegaConf.to_container(cfg.hydra.sweeper.params, resolve=True) if cfg.hydra.sweeper.params else {}
     in_file = parser.parse_overrides([f"{k}={v}" for k, v in params.items()])
@@ -121,9 +145,19 @@ def parse_command(argv: list[str]) -> Command:
     if sweeps and not multirun:
         raise ConfigError(f"{next(iter(sweeps.values())).input_line}: a sweep: add -m (--multirun) to run every value")
     cfg = without_hydra(cfg)
+    unknown_keys(cfg)
     config = validate(cfg)
     if multirun and config.analysis != Analysis.run:
         raise ConfigError(f"analysis={config.analysis.value} runs its own study: drop -m (--multirun)")
+    if config.resume and not multirun:
+        raise ConfigError(f"resume={config.resume}: only a sweep resumes; add -m, or drop resume")
+    root = Path(config.output.root).resolve()
+    for key, path in (("resume", config.resume), ("ensemble.ray.temp_dir", config.ensemble.ray.temp_dir)):
+        if path and not Path(path).resolve().is_relative_to(root):
+            raise ConfigError(f"{key}={path} lies outside output.root={config.output.root}: every folder written must be under it")
+    if config.publish and config.analysis not in PUBLISHED:
+        raise ConfigError(f"publish=true: only analysis=validate or calibrate publish anything, not {config.analysis.value}")
+    check_memory(config)
     check_writable(Path(config.output.root))
     return Command(cfg, config, fixed, sweeps, multirun)
 
@@ -173,6 +207,8 @@ def sweep_study(command: Command) -> tuple[Any, dict[str, Any]]:
     sweeps = dict(command.sweeps)
     replication = sweeps.pop("replication", None)
     reps = [int(v) for v in replication.sweep_string_iterator()] if replication is not None else [command.config.replication]
+    for r in reps:
+        validate(dataclasses.replace(command.config, replication=r))
     keys = list(sweeps)
     options = {k: list(sweeps[k].sweep_string_iterator()) for k in keys}
     groups = [k for k in keys if is_group(sweeps[k].key_or_group)]
@@ -265,24 +301,19 @@ def run_analysis(command: Command) -> None:
 
         save_run(config, command.cfg, Path(config.output.root))
         return
-    if config.analysis == Analysis.validate:
-        from sim.analysis.validation import run_validation
-        from sim.io import REPO_ROOT
-
-        targets, claims = run_validation(config, REPO_ROOT / "docs")
-        print(f"\ntargets passed: {int(targets['passed'].sum())} of {len(targets)}; claims: {claims['verdict'].value_counts().to_dict()}")
-        print(f"report: {REPO_ROOT / 'docs' / 'validation.md'}")
-        return
     with RunFolder(Path(config.output.root), config.experiment) as folder:
-        if config.analysis == Analysis.sensitivity:
+        if config.analysis == Analysis.validate:
+            from sim.analysis.validation import run_validation
+
+            targets, claims = run_validation(config, folder.tmp)
+        elif config.analysis == Analysis.sensitivity:
             from sim.analysis.sensitivity import run_sensitivity
 
             run_sensitivity(config, folder.tmp)
         elif config.analysis == Analysis.calibrate:
             from sim.analysis.calibration import run_calibration
 
-            install = CONF_DIR / "calibrated" / "default.yaml" if config.calibration.install else None
-            summary = run_calibration(config, folder.tmp, install)
+            summary = run_calibration(config, folder.tmp)
         elif config.analysis == Analysis.structures:
             from sim.analysis.structures import run_structures
 
@@ -291,7 +322,10 @@ def run_analysis(command: Command) -> None:
             from sim.analysis.regimes import run_regimes
 
             shares = run_regimes(config, folder.tmp)
-    if config.analysis == Analysis.calibrate:
+    published = publish(config, folder.final) if config.publish else []
+    if config.analysis == Analysis.validate:
+        print(f"\ntargets passed: {int(targets['passed'].sum())} of {len(targets)}; claims: {claims['verdict'].value_counts().to_dict()}")
+    elif config.analysis == Analysis.calibrate:
         import pandas as pd
 
         print(f"\nbest loss {summary['best_loss']:.4g} over {summary['evaluations']} parameter sets; accepted {summary['accepted_sets']}")
@@ -301,13 +335,40 @@ def run_analysis(command: Command) -> None:
         print(pd.read_csv(folder.final / "fit.csv")[["target", "use", "mean", "observed", "lo", "hi", "passed"]].to_string(index=False))
         fit, holdout = summary["fit_targets"], summary["holdout_targets"]
         print(f"fit targets passed {summary['fit_targets_passed']} of {fit}, holdout {summary['holdout_targets_passed']} of {holdout}")
-        if install:
-            print(f"installed as {install}")
     elif config.analysis == Analysis.structures:
         print(result.pivot(index="claim", columns="structure", values="verdict").to_string())
     elif config.analysis == Analysis.regimes:
         print(shares.round(2).to_string(index=False))
     print(f"\nresults: {folder.final}")
+    for path in published:
+        print(f"published: {path}")
+
+
+PUBLISHED = {  # what publish=true copies from a results folder into the tracked tree, per analysis
+    Analysis.validate: {"validation.md": "docs/validation.md", "img/validation.png": "docs/img/validation.png"},
+    Analysis.calibrate: {"calibrated.yaml": "conf/calibrated/default.yaml"},
+}
+
+
+def publish(config: SimConfig, folder: Path) -> list[Path]:
+    """The explicit publish step: copy the analysis's report or fitted values from its results folder over the tracked
+    files (docs/, conf/calibrated/); every other command writes only under output.root."""
+    from sim.io import REPO_ROOT, write_text
+
+    if config.analysis not in PUBLISHED:
+        raise ConfigError(f"publish=true: only analysis=validate or calibrate publish anything, not {config.analysis.value}")
+    written = []
+    for source, target in PUBLISHED[config.analysis].items():
+        path = REPO_ROOT / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if source.endswith(".png"):
+            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            tmp.write_bytes((folder / source).read_bytes())
+            os.replace(tmp, path)
+        else:
+            write_text(path, (folder / source).read_text())
+        written.append(path)
+    return written
 
 
 def refuse(message: str) -> None:
@@ -356,7 +417,27 @@ def cli() -> None:
     except KeyboardInterrupt:
         print("\ninterrupted: nothing was kept", file=sys.stderr)
         sys.exit(INTERRUPTED)
+    except OSError as error:
+        if full or error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES):
+            raise
+        print(f"error: {error.strerror} writing {error.filename or 'results'}: nothing partial was kept; free space or "
+              "choose another output.root", file=sys.stderr)  # fmt: skip
+        sys.exit(FAILED)
+
+
+def main() -> None:
+    """The console entry point: exit codes 0 done, 2 refused, 3 failed while running, 130 interrupted."""
+    try:
+        cli()
+    except SystemExit:
+        raise
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        print("error: the command crashed (a bug: please report it with the traceback above); nothing partial was kept", file=sys.stderr)
+        sys.exit(FAILED)
 
 
 if __name__ == "__main__":
-    cli()
+    main()

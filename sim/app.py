@@ -405,7 +405,26 @@ def serve_command(argv: list[str] | None = None) -> list[str]:
     ]
 
 
+def can_bind(host: str, port: int) -> str | None:
+    """None if the server could listen on ``host:port``, else why not (so that it says so instead of failing later)."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, port))
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
 if __name__ == "__main__":
     import subprocess
+    import sys
 
-    subprocess.run(serve_command(), check=False)
+    command = serve_command()
+    host, port = command[command.index("--host") + 1], int(command[command.index("--port") + 1])
+    problem = can_bind(host, port)
+    if problem:
+        print(f"error: --host {host} --port {port}: cannot listen there ({problem}); choose another with --port", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(subprocess.run(command, check=False).returncode)

@@ -8,6 +8,7 @@ with one line naming the key and what is allowed.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -16,7 +17,6 @@ from typing import Any
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
-from omegaconf.errors import ConfigKeyError, ValidationError
 
 from sim.errors import ConfigError
 from sim.timeline import Quarter, validate_events
@@ -26,7 +26,7 @@ CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 
 # Top-level config nodes that are not model parameters, in one home for the parameter tables (sim/parameters.py),
 # the sensitivity analysis and the tests: bookkeeping of a command, and data or settings that analyses read.
-BOOKKEEPING = ("defaults", "experiment", "replications", "replication", "output", "ensemble", "hydra")
+BOOKKEEPING = ("defaults", "experiment", "replications", "replication", "output", "ensemble", "publish", "hydra")
 ANALYSIS_DATA = ("timeline", "validation", "calibration", "structures", "regimes")
 NOT_MODEL = (*BOOKKEEPING, *ANALYSIS_DATA, "analysis", "resume", "sensitivity")
 
@@ -453,7 +453,6 @@ class CalibrationConfig:
     population: int = bounded(2, 100)
     replications: int = bounded(1, 100)
     acceptance: float = bounded(0, 100)
-    install: bool = False
 
 
 @dataclass
@@ -516,6 +515,7 @@ class SimConfig:
     experiment: str = "baseline"
     analysis: Analysis = Analysis.run
     resume: str | None = None
+    publish: bool = False
     seed: int = bounded(0, 2**32 - 1)
     replications: int = bounded(1, 10_000)
     replication: int = bounded(0, 10_000)
@@ -575,6 +575,8 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
     else:
         typed = cfg
     _check_ranges(SimConfig, typed, "")
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}", typed.experiment) or ".." in typed.experiment:
+        raise ConfigError(f"experiment={typed.experiment!r} names the results folder: allowed letters, digits, _ . - (no / or ..)")
     start = Quarter.parse(typed.time.start, key="time.start")
     end = Quarter.parse(typed.time.end, key="time.end")
     if end.index < start.index:
@@ -608,6 +610,83 @@ def validate(cfg: DictConfig | SimConfig) -> SimConfig:
     return typed
 
 
+MAX_FILE_BYTES = 1_000_000  # the largest file in conf/ is under 60 kB; a timeline of every quarter to 2100 is under 100 kB
+MAX_ALIASES = 100  # YAML aliases in one file (conf/ uses none): a handful of nested aliases expand into billions of nodes
+MAX_DEPTH = 20  # nesting of mappings and lists in one file (conf/ needs 6)
+
+
+def check_files(paths: Iterable[Path]) -> None:
+    """Refuse a config file too large, too deeply nested or with too many aliases, before Hydra parses it: an alias
+    bomb would expand without end, a 50 MB timeline would take minutes. Reads the YAML event stream, which does not
+    expand aliases."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for path in paths:
+        if path.is_file():
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise ConfigError(f"{path}: {size:,} bytes; allowed at most {MAX_FILE_BYTES:,} for a config file")
+            aliases = depth = deepest = 0
+            try:
+                for event in yaml.parse(path.read_text(encoding="utf-8"), Loader=loader):
+                    if isinstance(event, yaml.AliasEvent):
+                        aliases += 1
+                    elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                        depth += 1
+                        deepest = max(deepest, depth)
+                    elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                        depth -= 1
+                    if aliases > MAX_ALIASES or deepest > MAX_DEPTH:
+                        what = f"more than {MAX_ALIASES} aliases" if aliases > MAX_ALIASES else f"nesting deeper than {MAX_DEPTH}"
+                        raise ConfigError(f"{path}: {what}; allowed at most {MAX_ALIASES} aliases and {MAX_DEPTH} levels")
+            except yaml.YAMLError:
+                continue  # malformed: Hydra's parser reports it with the file and line
+            except UnicodeDecodeError:
+                raise ConfigError(f"{path}: not UTF-8 text; config files are YAML in UTF-8") from None
+
+
+def unknown_keys(cfg: DictConfig, schema: type = None, prefix: str = "") -> None:
+    """Refuse a key the schema does not know, however it was added (``+key=``, ``++key=``, an experiment file): it would
+    be stored and ignored, and the results folder could not be reproduced. Mappings the schema leaves open
+    (``calibration.parameters``, ``structures``, ``regimes.grid``, event parameters...) take any key."""
+    schema = schema or SimConfig
+    fields = {f.name: f for f in dataclasses.fields(schema)}
+    for key in cfg:
+        if key in ("hydra", "defaults"):
+            continue
+        if key not in fields:
+            where = prefix.rstrip(".") or "the top level"
+            raise ConfigError(f"{prefix}{key} is not a key of the config (a typo?): allowed under {where}: {sorted(fields)}")
+        factory = fields[key].default_factory
+        value = cfg._get_node(key)
+        if factory is not dataclasses.MISSING and dataclasses.is_dataclass(factory) and isinstance(value, DictConfig):
+            unknown_keys(value, factory, f"{prefix}{key}.")
+
+
+def memory_needed(config: SimConfig) -> float:
+    """Bytes a run's populations need, about: the public's network (12 bytes an edge end) and state arrays dominate
+    (590 MB for 10^6 citizens at degree 10, measured); the other populations are small beside it."""
+    citizens = config.agents.public.n
+    others = sum(getattr(config.agents, name).n for name in ("local", "firms", "intellectuals", "third", "talent", "capital"))
+    return citizens * (12 * config.public.network.degree + 320) + others * 2_000 + 200e6
+
+
+def check_memory(config: SimConfig) -> None:
+    """Refuse a population this machine cannot hold, before building it (rather than swapping or being killed)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as file:
+            available = next(int(line.split()[1]) * 1024 for line in file if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError):
+        return
+    needed = memory_needed(config)
+    if needed > available:
+        raise ConfigError(
+            f"agents.public.n={config.agents.public.n} with public.network.degree={config.public.network.degree} needs about "
+            f"{needed / 1e9:.1f} GB; {available / 1e9:.1f} GB are available: lower agents.public.n or the degree"
+        )
+
+
 def dotted(tree: dict, prefix: str = "") -> dict[str, Any]:
     """A nested mapping flattened to Hydra's dotted keys (``{"firms": {"growth": 0.03}}`` -> ``{"firms.growth": 0.03}``)."""
     flat: dict[str, Any] = {}
@@ -620,27 +699,6 @@ def dotted(tree: dict, prefix: str = "") -> dict[str, Any]:
 def is_group(key: str) -> bool:
     """Whether an override's key chooses a config file (``timeline=none``, ``+experiment=x``) rather than a value."""
     return key.startswith("hydra/") or (CONF_DIR / key.replace(".", "/")).is_dir()
-
-
-def check_values(task_cfg: DictConfig, lines: Iterable[str]) -> None:
-    """Validate a composed config (without its ``hydra`` node) with each plain ``key=value`` line applied alone.
-
-    This checks every value a sweep takes (types and ranges) at the cost of one merge and one validation
-    per distinct value, where composing a config per job costs Hydra about 0.2 s each. Combinations are
-    not checked (a cross-field rule broken only by two values together fails in its job).
-    """
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    validate(task_cfg)
-    parser = OverridesParser.create()
-    for line in dict.fromkeys(lines):
-        override = parser.parse_override(line)
-        cfg = task_cfg.copy()
-        try:
-            OmegaConf.update(cfg, override.key_or_group, override.value(), merge=True)
-        except (ValidationError, ConfigKeyError) as error:
-            raise ConfigError(f"{line}: {str(error).splitlines()[0]}") from None
-        validate(cfg)
 
 
 def load_config(overrides: list[str] | None = None) -> SimConfig:

@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.config import Backend, ConfigError, EnsembleConfig, SimConfig
+from sim.io import clean_stale, reserve
 
 FIXED = ["run", "replication", "seed"]  # the columns before the swept keys
 SERIES = ["step", "quarter", "indicator", "value"]  # and after them
@@ -257,7 +258,9 @@ def run_study(study: Study, settings: EnsembleConfig, root: Path, label: str = "
     chunks = study.chunks(chunk_size(settings, study.size))
     tables: dict[int, pa.Table] = {}
     with progress(study.size, 0, settings, label) if bar is None else contextlib.nullcontext(bar) as shown:
-        scratch = Path(tempfile.mkdtemp(prefix=".scratch-", dir=root)) if settings.backend.startswith("submitit") else root
+        if settings.backend.startswith("submitit"):
+            root.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=f".scratch-{os.getpid()}-", dir=root)) if settings.backend.startswith("submitit") else root
         for cid, table in execute(chunks, settings, scratch, root):
             tables[cid] = table
             shown.update(len(chunks[cid].runs))
@@ -320,17 +323,11 @@ class SweepFolder:
     def create(cls, root: Path, experiment: str, stamp: str, description: dict[str, Any]) -> SweepFolder:
         parent = root / experiment
         parent.mkdir(parents=True, exist_ok=True)
-        for n in range(10_000):
-            path = parent / (stamp if n == 0 else f"{stamp}_{n}")
-            try:
-                path.mkdir()
-            except FileExistsError:
-                continue
-            folder = cls(path, description)
-            (path / CHUNKS).mkdir()
-            _write_json(path / STUDY_FILE, description)
-            return folder
-        raise ConfigError(f"output.root={root}: no free folder name for {stamp} under {parent}")
+        clean_stale(parent)
+        path = reserve(parent, stamp)
+        (path / CHUNKS).mkdir()
+        _write_json(path / STUDY_FILE, description)
+        return cls(path, description)
 
     @classmethod
     def resume(cls, path: Path, description: dict[str, Any]) -> SweepFolder:

@@ -80,14 +80,52 @@ def write_json(path: Path, data: Any) -> None:
     write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
 
 
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a temporary file or folder tagged with it is then in use)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def clean_stale(folder: Path) -> None:
+    """Remove what killed processes left in ``folder``: ``.incomplete-<pid>-*`` run folders, ``.scratch-<pid>-*``
+    folders and ``.<name>.tmp-<pid>`` files whose process is gone (a SIGKILL or a power cut gives no chance to clean)."""
+    if not folder.is_dir():
+        return
+    for path in folder.glob(".*"):
+        name = path.name
+        tag = name.split(".tmp-")[-1] if ".tmp-" in name else name.split("-")[1] if name.startswith((".incomplete-", ".scratch-")) else ""
+        if tag.isdigit() and not alive(int(tag)):
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def reserve(parent: Path, stamp: str) -> Path:
+    """A new, empty folder ``<parent>/<stamp>`` (``_1``, ``_2``... if taken), created with an exclusive mkdir, so that
+    two commands started in the same second never share one."""
+    for n in range(10_000):
+        path = parent / (stamp if n == 0 else f"{stamp}_{n}")
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free folder name for {stamp} under {parent}")
+
+
 class RunFolder:
     """``results/<experiment>/<YYYY-MM-DD_HH-MM-SS>/``, built under a hidden temporary name and renamed
-    into place only when complete, so a failed run leaves nothing behind."""
+    into place only when complete, so a failed or interrupted run leaves nothing behind (and a killed one
+    leaves a ``.incomplete-<pid>-*`` folder that the next command in that folder removes)."""
 
     def __init__(self, root: Path, experiment: str) -> None:
         self.parent = Path(root) / experiment
         self.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=".incomplete-", dir=self.parent))
+        clean_stale(self.parent)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".incomplete-{os.getpid()}-", dir=self.parent))
 
     def __enter__(self) -> RunFolder:
         return self
@@ -96,12 +134,11 @@ class RunFolder:
         if exc_type is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             return
-        stamp = datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
-        final = self.parent / stamp
-        n = 1
-        while final.exists():
-            final = self.parent / f"{stamp}_{n}"
-            n += 1
-        self.tmp.chmod(0o755)
-        os.replace(self.tmp, final)
+        try:
+            final = reserve(self.parent, datetime.now().strftime("%Y-%m-%d_%H-%M-%S"))
+            self.tmp.chmod(0o755)
+            os.replace(self.tmp, final)  # onto the empty folder just reserved: atomic on POSIX
+        except BaseException:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
         self.final = final

@@ -16,12 +16,12 @@ from sim.summary import headline_table, milestone_values, plan_goals
 def save_run(config: SimConfig, cfg: DictConfig, root: Path) -> Path:
     """Run once and write ``<root>/<experiment>/<timestamp>/``; print the headline table as soon as it is known
     (before the figure is drawn) and return the folder."""
-    model, frame = simulate(config)
-    config_yaml = OmegaConf.to_yaml(cfg, resolve=True)
-    meta = provenance(result_config_yaml(cfg), config.seed)
-    values = milestone_values(frame)
-    print(headline_table(values), flush=True)
     with RunFolder(root, config.experiment) as folder:
+        model, frame = simulate(config)
+        config_yaml = OmegaConf.to_yaml(cfg, resolve=True)
+        meta = provenance(result_config_yaml(cfg), config.seed)
+        values = milestone_values(frame)
+        print(headline_table(values), flush=True)
         out = folder.tmp
         write_text(out / "config.yaml", config_yaml)
         write_json(

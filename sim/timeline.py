@@ -14,6 +14,8 @@ from typing import Any
 from sim.errors import ConfigError
 
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+YEARS = (1950, 2100)  # dates the model can sensibly mean: AI policy from the post-war era to the end of the century
+MAX_EVENTS = 1000  # a timeline of more events is a mistake (a loop gone wrong, a pasted table), not history
 
 # Each event kind, the parameters it takes and their allowed ranges.
 EVENT_KINDS: dict[str, dict[str, tuple[float, float]]] = {
@@ -39,7 +41,10 @@ class Quarter:
         match = _QUARTER.match(str(text))
         if not match:
             raise ConfigError(f"{key}={text!r} is not a quarter: expected YYYYQn with n in 1-4, e.g. 2017Q3")
-        return cls(int(match.group(1)) * 4 + int(match.group(2)) - 1)
+        year = int(match.group(1))
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise ConfigError(f"{key}={text} is implausible: allowed years {YEARS[0]}-{YEARS[1]}")
+        return cls(year * 4 + int(match.group(2)) - 1)
 
     def __add__(self, steps: int) -> Quarter:
         return Quarter(self.index + steps)
@@ -77,9 +82,16 @@ def validate_events(events: list[Any], start: Quarter, end: Quarter, span: tuple
     outside it is a typo. Events inside the span but outside time.start..time.end are valid and
     simply do not happen in this run, so a shorter run (say to 2020Q4) can use the timeline as it is.
     """
+    if len(events) > MAX_EVENTS:
+        raise ConfigError(f"timeline.events has {len(events)} events: allowed at most {MAX_EVENTS}")
     checked = []
+    seen: dict[tuple[str, str, str], int] = {}
     for i, raw in enumerate(events):
         key = f"timeline.events[{i}]"
+        same = (str(raw.date), str(raw.kind), str(raw.name))
+        if same in seen:
+            raise ConfigError(f"{key} repeats timeline.events[{seen[same]}] ({raw.name}, {raw.kind}, {raw.date}): each event once")
+        seen[same] = i
         quarter = Quarter.parse(raw.date, key=f"{key}.date")
         if span is not None and not span[0] <= quarter <= span[1]:
             raise ConfigError(

@@ -10,8 +10,9 @@ uncertainty (an ABC-style acceptance region; differential evolution's samples cr
 so it shows how well the targets pin each parameter down rather than a posterior). The ``holdout``
 targets are never used in the loss and are reported at the best parameters as out-of-sample checks.
 
-The result is written as ``calibrated.yaml`` in the results folder; with ``calibration.install=true`` it
-also replaces ``conf/calibrated/default.yaml``, the values the baseline composes by default.
+The result is written as ``calibrated.yaml`` in the results folder; with ``publish=true`` the command then copies it
+over ``conf/calibrated/default.yaml``, the values the baseline composes by default (the values of parameters not
+fitted this time are carried over from the installed file, since the fit was conditioned on them).
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ from scipy.optimize import differential_evolution
 
 from sim.analysis.sensitivity import parameter_space
 from sim.analysis.validation import check_targets, evaluate_targets, replicated_runs
-from sim.config import ConfigError, SimConfig, dotted
+from sim.config import CONF_DIR, ConfigError, SimConfig, dotted
 from sim.ensemble import progress, replicated, with_values
 from sim.io import provenance, result_config_yaml, write_json, write_text
 from sim.parameters import schema_field
+
+INSTALLED = CONF_DIR / "calibrated" / "default.yaml"  # the values the baseline composes (publish=true replaces it)
 
 
 def check_parameters(config: SimConfig) -> dict[str, tuple[float, float]]:
@@ -96,7 +99,7 @@ def calibrated_yaml(values: dict[str, float], summary: dict) -> str:
     lines = [
         "# @package _global_",
         "# Calibrated values, composed over the group defaults by conf/config.yaml (`calibrated=none` runs the",
-        "# uncalibrated priors). Written by `python -m sim +experiment=calibrate calibration.install=true`; do not edit",
+        "# uncalibrated priors). Written by `python -m sim +experiment=calibrate publish=true`; do not edit",
         f"# by hand. {date.today().isoformat()}, commit {summary['provenance']['git_commit']}, seed {summary['provenance']['seed']}:",
         f"# best loss {summary['best_loss']:.4g} over {summary['evaluations']} parameter sets; fit targets passed "
         f"{summary['fit_targets_passed']} of {summary['fit_targets']},"
@@ -120,9 +123,9 @@ def installed_values(config: SimConfig, best: dict[str, float], installed: Path)
     return {**kept, **best}
 
 
-def run_calibration(config: SimConfig, out: Path, install: Path | None = None) -> dict:
-    """Fit; write calibrated.yaml, calibration.csv (every evaluated set), fit.csv (targets at the best set) and
-    calibration.json into ``out``; with ``install``, write the calibrated config there too."""
+def run_calibration(config: SimConfig, out: Path, installed: Path = INSTALLED) -> dict:
+    """Fit; write calibrated.yaml (the fitted values, with those of ``installed`` not fitted this time), calibration.csv
+    (every evaluated set), fit.csv (targets at the best set) and calibration.json into ``out``."""
     check_targets(config.validation.targets)
     bounds = check_parameters(config)
     names = list(bounds)
@@ -168,10 +171,8 @@ def run_calibration(config: SimConfig, out: Path, install: Path | None = None) -
         "holdout_targets_passed": int(fit_table[fit_table["use"] == "holdout"]["passed"].sum()),
         "provenance": provenance(result_config_yaml(OmegaConf.structured(config)), config.seed),
     }
-    write_text(out / "calibrated.yaml", calibrated_yaml(best, summary))
+    write_text(out / "calibrated.yaml", calibrated_yaml(installed_values(config, best, installed), summary))
     write_text(out / "calibration.csv", history.to_csv(index=False))
     write_text(out / "fit.csv", fit_table.to_csv(index=False))
     write_json(out / "calibration.json", summary)
-    if install is not None:
-        write_text(install, calibrated_yaml(installed_values(config, best, install), summary))
     return summary
