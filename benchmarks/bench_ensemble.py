@@ -8,9 +8,10 @@ throughput: the ``sanctions`` sweep (18 points x ``replications``, default size)
   - ``engine``: the same command on this tree (loky, every core);
   - ``bare``: ``simulate(load_config())`` run serially in one process, as many runs, no Hydra and no files.
   Ratios are runs/s of the engine over each.
-ray: one study of default-size runs on a local Ray instance (every core), for several chunk sizes, against the same
-  study run serially in-process: per-task overhead = (Ray wall x workers - serial wall) / (Ray wall x workers), i.e.
-  the share of the workers' time not spent in the model; the smallest chunk under 5 % is reported.
+ray: one study of default-size runs on a local Ray instance (every core; workers warmed up first), for several chunk
+  sizes (median of ``--repeat``), against the same study run serially in-process: per-task overhead = (Ray wall x
+  workers - serial wall) / (Ray wall x workers), i.e. the share of the workers' time not spent in the model (it
+  includes idle workers when the chunks do not divide evenly); the smallest chunk under 5 % is reported.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def bench_throughput(repeat: int, replications: int, before: str) -> dict:
     }
 
 
-def bench_ray(chunks: tuple[int, ...], runs: int) -> dict:
+def bench_ray(chunks: tuple[int, ...], runs: int, repeat: int = 3) -> dict:
     import ray
 
     from sim.config import Backend, load_config
@@ -102,11 +103,15 @@ def bench_ray(chunks: tuple[int, ...], runs: int) -> dict:
         ray.init(num_cpus=n, include_dashboard=False, log_to_driver=False, _temp_dir=str(Path(tmp) / "ray"))
         try:
             settings = dataclasses.replace(config.ensemble, backend=Backend.ray)
+            list(execute(study.chunks(runs // n), settings, Path(tmp), Path(tmp)))  # warm-up: workers import sim once
             rows = []
             for size in chunks:
-                t0 = time.perf_counter()
-                list(execute(study.chunks(size), settings, Path(tmp), Path(tmp)))
-                wall = time.perf_counter() - t0
+                walls = []
+                for _ in range(repeat):
+                    t0 = time.perf_counter()
+                    list(execute(study.chunks(size), settings, Path(tmp), Path(tmp)))
+                    walls.append(time.perf_counter() - t0)
+                wall = statistics.median(walls)
                 rows.append({"chunk": size, "tasks": -(-runs // size), "wall_s": wall, "overhead": (wall * n - serial_s) / (wall * n)})
         finally:
             ray.shutdown()
@@ -119,7 +124,7 @@ def bench_ensemble(repeat: int = 3, replications: int = 2, before: str = BEFORE,
     if "throughput" in only:
         out["throughput"] = bench_throughput(repeat, replications, before)
     if "ray" in only:
-        out["ray"] = bench_ray((1, 2, 4, 8, 16), 32)
+        out["ray"] = bench_ray((1, 2, 4, 8, 16), 32, repeat)
     return out
 
 

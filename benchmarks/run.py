@@ -1,12 +1,13 @@
 """Run every benchmark of issue 6, print a short table against the targets and write JSON.
 
-    python benchmarks/run.py [--quick] [--json PATH] [--only baseline scaling kernel per_agent sweep]
+    python benchmarks/run.py [--quick] [--json PATH] [--only baseline scaling kernel per_agent ensemble]
 
 (i) baseline: the default run's model steps, and the whole ``python -m sim`` process;
 (ii) scaling: build and step time, and peak memory, at 10^4, 10^5 and 10^6 citizens (fresh process each);
 (iii) kernel: the model's step against a raw-numpy kernel of the public's rule at 10^5 citizens;
 (iv) per_agent: the public's vectorized step against an idiomatic per-agent Mesa version, at 10^4 and 10^5;
-(v) sweep: a 16-run sweep with Hydra's basic launcher and with joblib on all cores.
+(v) ensemble: the ensemble engine against the Hydra path it replaced (a git worktree of that commit) and against the
+    bare model run serially; Ray's per-task overhead against the chunk size.
 
 Writes ``benchmarks/results/latest.json`` unless ``--json`` says otherwise; compare it with the
 committed baseline with ``python benchmarks/compare.py``. The full run takes 3-6 minutes on 2 cores (load 1-5),
@@ -25,13 +26,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_baseline import bench_baseline  # noqa: E402
+from bench_ensemble import bench_ensemble  # noqa: E402
 from bench_kernel import bench_kernel  # noqa: E402
 from bench_per_agent import bench_per_agent  # noqa: E402
 from bench_scaling import bench_scaling  # noqa: E402
-from bench_sweep import bench_sweep  # noqa: E402
 from common import load, machine  # noqa: E402
 
-BENCHMARKS = ("baseline", "scaling", "kernel", "per_agent", "sweep")
+BENCHMARKS = ("baseline", "scaling", "kernel", "per_agent", "ensemble")
 GB = 1024.0  # MB
 
 
@@ -42,7 +43,7 @@ def run_all(quick: bool, only: tuple[str, ...]) -> dict:
         "scaling": lambda: bench_scaling(repeat=1 if quick else 3),
         "kernel": lambda: bench_kernel(repeat=20 if quick else 50, model_runs=1 if quick else 3),
         "per_agent": lambda: bench_per_agent(steps={10_000: 2 if quick else 5, 100_000: 1}),
-        "sweep": lambda: bench_sweep(repeat=1 if quick else 3),
+        "ensemble": lambda: bench_ensemble(repeat=1 if quick else 3),
     }
     results: dict = {"machine": machine(), "quick": quick}
     for name in only:
@@ -92,10 +93,12 @@ def targets(r: dict) -> list[dict]:
     p = r.get("per_agent")
     pa = p and p["sizes"].get("100000")
     add("per-agent Mesa / vectorized, 10^5", pa and pa["speedup"], ">= 50", pa and pa["speedup"] >= 50, "x")
-    w = r.get("sweep")
-    for n, point in (w["sizes"] if w else {"10000": None}).items():
-        speedup = point and point["speedup"]
-        add(f"joblib sweep speed-up, 16 runs, {int(n):,} citizens", speedup, ">= 1.7", point and speedup >= 1.7, "x")
+    e = r.get("ensemble")
+    t = e and e.get("throughput")
+    add("ensemble / Hydra path, sanctions sweep", t and t["engine_over_hydra"], ">= 10", t and t["engine_over_hydra"] >= 10, "x")
+    add("ensemble / bare model serially", t and t["engine_over_bare"], ">= 5", t and t["engine_over_bare"] >= 5, "x")
+    ray = e and e.get("ray")
+    add("Ray: smallest chunk with overhead < 5%", ray and ray["smallest_chunk_under_5pct"], "(reported)", None, "runs")
     for row in rows:
         row["met"] = None if row["figure"] is None or row["met"] is None else bool(row["met"])
     return rows
@@ -137,17 +140,16 @@ def print_table(r: dict) -> None:
                 f"(iv)  n={v['n']:>7,}: per-agent step {v['per_agent_step_s'] * 1e3:8.1f} ms, "
                 f"vectorized {v['vectorized_step_s'] * 1e3:6.2f} ms, {v['speedup']:.0f}x"
             )
-    if "sweep" in r:
-        w = r["sweep"]
-        for point in w["sizes"].values():
-            print(
-                f"(v)   {w['runs']} runs, {point['citizens']:,} citizens: basic {point['basic']['median_s']:.1f} s, "
-                f"joblib {point['joblib']['median_s']:.1f} s, {point['speedup']:.2f}x"
-            )
-            for name in ("basic", "joblib"):
-                phases = ", ".join(f"{k} {v:.1f}" for k, v in point[name]["phases_s"].items())
-                print(f"      {name:<6} phases [s]: {phases}; CPU {point[name]['cpu_s']:.1f} s")
-            print(f"      Amdahl bound of the speed-up on idle cores (serial phases of the basic sweep): {point['amdahl_bound']:.2f}x")
+    if "ensemble" in r:
+        e = r["ensemble"]
+        if "throughput" in e:
+            t = e["throughput"]
+            rates = ", ".join(f"{k} {v:.2f}" for k, v in t["runs_per_s"].items())
+            print(f"(v)   {t['runs']} runs of the sanctions sweep, runs/s: {rates}; engine/hydra {t['engine_over_hydra']:.2f}x, "
+                  f"engine/bare {t['engine_over_bare']:.2f}x")  # fmt: skip
+        if "ray" in e:
+            rows = ", ".join(f"chunk {c['chunk']}: {c['overhead']:.1%}" for c in e["ray"]["chunks"])
+            print(f"      Ray per-task overhead ({e['ray']['runs']} runs, {e['ray']['workers']} workers): {rows}")
     print(f"\n{'target':<56}{'measured':>12}  {'limit':<28}{'met':>5}")
     for t in r["targets"]:
         fig = "-" if t["figure"] is None else f"{t['figure']:.3g} {t['unit']}".strip()

@@ -65,7 +65,7 @@ def ray_dir(tmp_path_factory):
     107 bytes: the test's tmp_path is too deep, a folder at the top of pytest's base temp usually is not.
     Where even that is too long, Ray gets a short link to it (the files still land in pytest's temp)."""
     folder = tmp_path_factory.mktemp("ray")
-    if len(f"{folder}{RAY_SOCKET}".encode()) <= AF_UNIX_MAX:
+    if len(f"{folder}/.ray{RAY_SOCKET}".encode()) <= AF_UNIX_MAX:  # the engine's default: <output.root>/.ray
         yield folder
         return
     holder = Path(tempfile.mkdtemp(prefix="ray-", dir="/tmp"))
@@ -85,9 +85,9 @@ def test_ray_local_instance_gives_identical_results(tmp_path, ray_dir, basic):
         "RAY_USAGE_STATS_ENABLED": "0",
         "RAY_DEDUP_LOGS": "0",
     }
-    folder, output = sweep(tmp_path, "ensemble.backend=ray", f"ensemble.ray.temp_dir={ray_dir}", "ensemble.workers=2", env=env)
+    folder, output = sweep(ray_dir, "ensemble.backend=ray", "ensemble.workers=2", env=env)  # output.root: a short folder
     assert "on ray" in output
     assert (folder / "sweep.parquet").read_bytes() == basic
-    sessions = list(ray_dir.glob("session_2*"))
+    sessions = list((ray_dir / ".ray").glob("session_2*"))
     assert len(sessions) == 1 and (sessions[0] / "logs").is_dir()  # Ray's session and logs are ours
     assert (snapshot(home_ray), snapshot(default_tmp)) == before  # and nothing went to ~/.ray or /tmp/ray

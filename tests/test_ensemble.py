@@ -122,7 +122,7 @@ def test_two_sweeps_started_in_the_same_second_never_share_a_folder(tmp_path):
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["resume=/nonexistent/sweep"], "not a sweep folder"),
+        (["resume={out}/baseline/nonexistent"], "not a sweep folder"),
         (["hydra/launcher=joblib"], "ensemble.backend"),
         (["talent.start.foreign.in_china=0.05,0.35", "talent.start.foreign.in_rival=0.6,0.7"], "sweep point"),  # 0.35 + 0.7 > 1
         (["ensemble.workers=0"], "ensemble.workers"),
@@ -130,7 +130,8 @@ def test_two_sweeps_started_in_the_same_second_never_share_a_folder(tmp_path):
     ],
 )
 def test_a_sweep_it_cannot_honour_is_refused_in_one_line_before_any_run(tmp_path, args, says):
-    result = cli("-m", *TINY, "replication=0,1", f"output.root={tmp_path / 'out'}", *args)
+    out = tmp_path / "out"
+    result = cli("-m", *TINY, "replication=0,1", f"output.root={out}", *(a.format(out=out) for a in args))
     assert result.returncode == 2, result.stderr
     assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
