@@ -91,8 +91,47 @@ def attribution(frame: pd.DataFrame, quarter: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def findings(summary: pd.DataFrame, keys: list[str], quarter: str) -> str:
+    """What a sweep found, to print at its end: per mobilization indicator and consequence (labelled, with its unit) and
+    per sweep point, the mean and 95% interval over replications at ``quarter``."""
+    from sim.indicators import CONSEQUENCES, INDICATORS, MOBILIZATION, label
+
+    rows = summary[(summary["quarter"] == quarter) & summary["indicator"].isin([*MOBILIZATION, *CONSEQUENCES])]
+    arm = rows[keys].astype(str).agg(" ".join, axis=1) if keys else pd.Series("all runs", index=rows.index)
+    interval = rows.apply(lambda r: "" if np.isnan(r["ci_low"]) else f"[{r['ci_low']:.3g}, {r['ci_high']:.3g}]", axis=1)
+    table = pd.DataFrame({
+        "indicator": rows["indicator"].map(label),
+        "unit": rows["indicator"].map(lambda name: INDICATORS[name].unit),
+        " ".join(keys) or "arm": arm,
+        "mean": rows["mean"].map(lambda v: f"{v:.3g}"),
+        "95% interval": interval,
+        "n": rows["n"],
+    })  # fmt: skip
+    order = {name: i for i, name in enumerate([*MOBILIZATION, *CONSEQUENCES])}
+    table = table.iloc[np.argsort(rows["indicator"].map(order).to_numpy(), kind="stable")]
+    return f"at {quarter}, mean and 95% interval over replications:\n" + table.to_string(index=False)
+
+
+def attribution_text(table: pd.DataFrame) -> str:
+    """The desecuritize attribution, to print: per indicator, historical, none, their paired difference and the share of
+    the historical value securitization accounts for, with 95% intervals."""
+    from sim.indicators import CONSEQUENCE_LEVELS, CONSEQUENCES, MOBILIZATION, label
+
+    table = table[table["indicator"].isin([*MOBILIZATION, *CONSEQUENCES, *CONSEQUENCE_LEVELS])]
+    shown = pd.DataFrame({
+        "indicator": table["indicator"].map(label),
+        "historical": table["historical"].map(lambda v: f"{v:.3g}"),
+        "none": table["none"].map(lambda v: f"{v:.3g}"),
+        "difference [95%]": table.apply(lambda r: f"{r['difference']:+.3g} [{r['ci_low']:+.3g}, {r['ci_high']:+.3g}]", axis=1),
+        "share [95%]": table.apply(lambda r: f"{r['share_attributable']:.2f} [{r['share_ci_low']:.2f}, {r['share_ci_high']:.2f}]", axis=1),
+    })  # fmt: skip
+    title = f"securitization's share of each indicator at {table['quarter'].iloc[0]} (historical - none, paired; attribution.csv has all):"
+    return f"{title}\n{shown.to_string(index=False)}"
+
+
 def aggregate(sweep_dir: Path, keys: list[str]) -> list[Path]:
-    """Write summary.csv and the figures (and attribution for desecuritize) from sweep.parquet; return what was written."""
+    """Write summary.csv and the figures (and attribution for desecuritize) from sweep.parquet; print what the sweep
+    found; return what was written."""
     from sim.plots import attribution_figure, sweep_figures
 
     frame = pd.read_parquet(sweep_dir / "sweep.parquet")
@@ -102,10 +141,12 @@ def aggregate(sweep_dir: Path, keys: list[str]) -> list[Path]:
     final = frame.loc[frame["step"].idxmax(), "quarter"]
     if keys:  # replications of one point have no axis to plot along; their summary says it all
         written += sweep_figures(summary[summary["quarter"] == final], keys, sweep_dir)
+    print(f"\n{findings(summary, keys, final)}")
     if keys == ["central.strategy"] and {"historical", "none"} <= set(frame["central.strategy"]):
         table = attribution(frame, final)
         write_text(sweep_dir / "attribution.csv", table.to_csv(index=False))
         written += [sweep_dir / "attribution.csv", attribution_figure(table, sweep_dir / "attribution.png")]
+        print(f"\n{attribution_text(table)}")
     return written
 
 

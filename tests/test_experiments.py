@@ -49,6 +49,8 @@ def run_sweep(tmp_path: Path, name: str, *extra: str) -> Path:
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert "sweep results:" in result.stdout and "run/s" in result.stderr  # the progress bar: runs done, rate, time left
+    assert "mean and 95% interval over replications" in result.stdout and "(b) input efficiency" in result.stdout  # what it found
+    assert name != "desecuritize" or "securitization's share of each indicator" in result.stdout
     (folder,) = (tmp_path / name).iterdir()
     return folder
 
