@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from test_reliability import TINY, cli  # small populations, 2016Q1-2019Q4, no figure; python -m sim in a subprocess
 
 from sim.__main__ import parse_command, sweep_study
 from sim.config import Backend, load_config
@@ -22,23 +23,7 @@ from sim.ensemble import SweepFolder, run_study
 from sim.run import simulate
 
 REPO = Path(__file__).resolve().parent.parent
-TINY = [
-    "agents.public.n=200",
-    "agents.firms.n=80",
-    "agents.intellectuals.n=40",
-    "agents.talent.n=100",
-    "agents.third.n=10",
-    "public.network.degree=4",
-    "time.start=2016Q1",
-    "time.end=2018Q4",
-    "output.plot=false",
-]
 SWEEP = ["rival.sanctions.severity=0,0.8", "central.strategy=historical,none", "replication=0,1,2"]  # 12 runs
-
-
-def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
-    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=REPO, capture_output=True, text=True, env=env, timeout=600, **kwargs)
 
 
 def study(tmp_path: Path, *extra: str):
