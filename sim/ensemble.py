@@ -80,13 +80,6 @@ class Study:
     def size(self) -> int:
         return len(self.points) * len(self.replications)
 
-    def config(self, run: int) -> SimConfig:
-        """The configuration of run ``run`` (its point's, with its replication index)."""
-        point, i = divmod(run, len(self.replications))
-        base, values = self.points[point]
-        config = with_values(self.bases[base], values) if values else self.bases[base]
-        return dataclasses.replace(config, replication=self.replications[i])
-
     def chunks(self, size: int) -> list[Chunk]:
         """Consecutive runs cut into chunks of ``size``; each carries only the bases its runs need."""
         out = []
