@@ -170,6 +170,7 @@ class FirmsConfig:
     learning: float = bounded(0, 2)
     learning_scale: float = bounded(0.01, 1000)
     trade_elasticity: float = bounded(1, 20)
+    rival_market: float = bounded(0, 1)
     sourcing_speed: float = bounded(0, 1)
     directive_weight: float = bounded(0, 20)
     risk_weight: float = bounded(0, 20)
@@ -247,6 +248,7 @@ class SanctionsConfig:
     start: str = MISSING
     threshold: float = bounded(0, 1)
     endogenous_rate: float = bounded(0, 1)
+    own_round: float = bounded(0, 1000)
     round_share: float = bounded(0, 1)
     tie_weight: float = bounded(0, 20)
     capability_weight: float = bounded(0, 20)
@@ -363,6 +365,7 @@ class EconomyConfig:
     capability_ratio0: float = bounded(0.01, 10)
     revenue_scale: float = bounded(0, 1e6)
     global_demand: float = bounded(0, 10)
+    tariff0: float = bounded(0, 5)
     rally_share: float = bounded(1e-6, 1)
     target_2020: float = bounded(0.001, 1e6)
     target_2025: float = bounded(0.001, 1e6)

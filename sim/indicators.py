@@ -140,6 +140,9 @@ INDICATORS: dict[str, Indicator] = {
             "share/quarter",
             lambda m: m.talent.returnees,
         ),
+        Indicator(
+            "chinese_talent_in_rival", "share of Chinese-origin talent located in the rival", "share", lambda m: m.talent.chinese_in_rival()
+        ),
         Indicator("capital_in_china", "share of foreign AI capital placed in China", "share", lambda m: m.capital.china_share),
         Indicator(
             "efficiency",

@@ -223,11 +223,20 @@ class Firms(Population):
         growth *= 1.0 - p.foreign_funding + p.foreign_funding * capital_factor
         self.capability *= 1.0 + growth * self.genuine
 
-    def earn(self, severity: float, restriction: float, cut: np.ndarray, revenue_scale: float, global_demand: float) -> None:
-        """Revenue: effective capability sold at home and, as far as access allows, abroad."""
+    def tariff_factor(self, tariff: float) -> float:
+        """Foreign sales kept under the rival's average tariff ``tariff`` on Chinese goods: the rival's market, a share
+        ``rival_market`` of foreign sales, scales by ((1 + tariff) / (1 + tariff0))^(-trade_elasticity) against the tariff
+        the run starts with (constant-elasticity import demand, the elasticity of the firms' input choice)."""
+        p = self.p
+        relative = (1.0 + tariff) / (1.0 + self.model.config.economy.tariff0)
+        return 1.0 - p.rival_market * (1.0 - relative ** (-p.trade_elasticity))
+
+    def earn(self, severity: float, restriction: float, cut: np.ndarray, revenue_scale: float, global_demand: float, tariff: float | None = None) -> None:
+        """Revenue: effective capability sold at home and, as far as access and the rival's tariff allow, abroad."""
         market = (1.0 - self.sanctioned * severity) * (1.0 - restriction * self.ties * self.chinese)
         self.access = market * (1.0 - cut)
-        sales = (1.0 - self.export) + self.export * market * global_demand
+        abroad = 1.0 if tariff is None else np.where(self.chinese, self.tariff_factor(tariff), 1.0)  # the tariff is on Chinese goods
+        sales = (1.0 - self.export) + self.export * market * global_demand * abroad
         self.revenue = revenue_scale * self.capability * self.efficiency * sales * self.genuine
 
     def step(self, view: Perception) -> None:
@@ -246,7 +255,8 @@ class Firms(Population):
         self.learn_domestic()
         self.allocate_subsidies(pool)
         self.grow(w.capability_ratio, view.public.data_factor, view.talent.china_factor, view.capital.china_factor)
-        self.earn(severity, view.third.restriction, cut, self.model.config.economy.revenue_scale, self.model.config.economy.global_demand)
+        economy = self.model.config.economy
+        self.earn(severity, view.third.restriction, cut, economy.revenue_scale, economy.global_demand, rival.tariff)
         self.belief = update_beliefs(
             self.belief,
             self.belief0,

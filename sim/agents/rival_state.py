@@ -36,7 +36,8 @@ class RivalState(Actor, Agent):
         self.capability = 1.0
         self.scope = 0.0
         self.export_controls = 0.0
-        self.pending_rounds = 0.0
+        self.pending_entities = 0.0
+        self.tariff = model.config.economy.tariff0  # its average tariff on Chinese goods (`tariff` events)
         self.shock = 0.0
         self.entity_list = np.zeros(0, dtype=bool)
         self.listed_share = 0.0
@@ -57,9 +58,11 @@ class RivalState(Actor, Agent):
             case "rival_shock":
                 self.shock += event.params["delta"]
             case "sanction_round":
-                self.pending_rounds += event.params["size"]
+                self.pending_entities += event.params["entities"]
             case "export_control":
-                self.scope = max(self.scope, event.params["scope"])
+                self.scope = event.params["scope"]  # a new rule sets the scope: it may widen it or relax it
+            case "tariff":
+                self.tariff = event.params["rate"]
 
     @property
     def visa_limits(self) -> float:
@@ -132,19 +135,21 @@ class RivalState(Actor, Agent):
         return self.rng.random(candidates.size) < prob
 
     def sanction(self, view: Perception) -> None:
-        """Hold listing rounds: scheduled ones (timeline) and its own when securitization is high."""
+        """Hold listing rounds: scheduled ones (timeline, sized by the Chinese entities they listed) and its own when
+        securitization is high (``own_round`` entities); the expected share listed is ``round_share`` per entity,
+        scaled by severity and the rival's securitization, so who and how many is still its decision."""
         s = self.p.sanctions
         self.listed_share = self.listed_capability_share = 0.0
         if not self.sanctions_active(view.world.quarter_index):
-            self.pending_rounds = 0.0
+            self.pending_entities = 0.0
             return
         excess = max(0.0, self.securitization - s.threshold)
         if self.rng.random() < s.endogenous_rate * excess:
-            self.pending_rounds += 1.0
-        if self.pending_rounds > 0:
+            self.pending_entities += s.own_round
+        if self.pending_entities > 0:
             firms = view.firms
             candidates = firms.chinese & ~self.entity_list
-            listed = self.list_entities(firms, s.round_share * self.pending_rounds * s.severity * self.securitization)
+            listed = self.list_entities(firms, s.round_share * self.pending_entities * s.severity * self.securitization)
             ranked = np.sort(firms.ties[candidates])
             self.tie_rank_at_listing[listed] = np.searchsorted(ranked, firms.ties[listed], side="right") / max(ranked.size, 1)
             self.entity_list |= listed
@@ -152,7 +157,7 @@ class RivalState(Actor, Agent):
             self.listed_share = float(listed.sum()) / max(int(chinese.sum()), 1)
             total = float(firms.capability[chinese].sum())
             self.listed_capability_share = float(firms.capability[listed].sum()) / total if total > 0 else 0.0
-        self.pending_rounds = 0.0
+        self.pending_entities = 0.0
 
     def observe(self) -> dict[str, Any]:
         return {
@@ -168,6 +173,7 @@ class RivalState(Actor, Agent):
             "listed_share": self.listed_share,
             "listed_capability_share": self.listed_capability_share,
             "severity": self.p.sanctions.severity,
+            "tariff": self.tariff,
         }
 
     def step(self, view: Perception) -> None:

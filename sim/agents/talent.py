@@ -117,6 +117,10 @@ class MobileTalent(Population):
         foreign = ~self.chinese_origin
         return float((self.location[foreign] == Location.CHINA).mean()) if foreign.any() else 0.0
 
+    def chinese_in_rival(self) -> float:
+        """Share of Chinese-origin talent located in the rival (compared with Chinese students in the US, IIE Open Doors)."""
+        return float((self.location[self.chinese_origin] == Location.RIVAL).mean()) if self.chinese_origin.any() else 0.0
+
     def china_talent_factor(self) -> float:
         """Talent located in China relative to the start (drives Chinese firms' growth)."""
         return float((self.location == Location.CHINA).sum()) / self.initial_in_china
