@@ -328,13 +328,15 @@ def run_analysis(command: Command) -> None:
     elif config.analysis == Analysis.calibrate:
         import pandas as pd
 
-        print(f"\nbest loss {summary['best_loss']:.4g} over {summary['evaluations']} parameter sets; accepted {summary['accepted_sets']}")
-        for name, value in summary["best"].items():
-            u = summary["uncertainty"][name]
-            print(f"  {name:<40} {value:.4g}  accepted {u['mean']:.4g} +/- {u['sd']:.2g}, range [{u['min']:.4g}, {u['max']:.4g}]")
-        print(pd.read_csv(folder.final / "fit.csv")[["target", "use", "mean", "observed", "lo", "hi", "passed"]].to_string(index=False))
-        fit, holdout = summary["fit_targets"], summary["holdout_targets"]
-        print(f"fit targets passed {summary['fit_targets_passed']} of {fit}, holdout {summary['holdout_targets_passed']} of {holdout}")
+        print(f"\nABC-SMC: {summary['simulations']} simulations, {summary['generations']} generations, final tolerance "
+              f"{summary['epsilon']:.3g}, effective sample size {summary['ess']:.1f} of {summary['particles']} particles")  # fmt: skip
+        for name, u in summary["posterior"].items():
+            prior = f"[{u['prior'][0]:g}, {u['prior'][1]:g}]"
+            print(f"  {name:<40} median {u['median']:.4g}  90% [{u['q05']:.4g}, {u['q95']:.4g}]  prior {prior}")
+        check = pd.read_csv(folder.final / "predictive.csv")
+        print(check[["target", "use", "observed", "q05", "median", "q95", "aim_in_90"]].to_string(index=False))
+        print(f"observed (or aim) inside the posterior predictive 90% band: fit {summary['fit_in_90']} of {summary['fit_targets']}, "
+              f"holdout {summary['holdout_in_90']} of {summary['holdout_targets']}")  # fmt: skip
     elif config.analysis == Analysis.structures:
         print(result.pivot(index="claim", columns="structure", values="verdict").to_string())
     elif config.analysis == Analysis.regimes:
@@ -346,7 +348,7 @@ def run_analysis(command: Command) -> None:
 
 PUBLISHED = {  # what publish=true copies from a results folder into the tracked tree, per analysis
     Analysis.validate: {"validation.md": "docs/validation.md", "img/validation.png": "docs/img/validation.png"},
-    Analysis.calibrate: {"calibrated.yaml": "conf/calibrated/default.yaml"},
+    Analysis.calibrate: {"calibrated.yaml": "conf/calibrated/default.yaml", "posterior.csv": "conf/calibrated/posterior.csv"},
 }
 
 

@@ -452,10 +452,13 @@ class ValidationConfig:
 @dataclass
 class CalibrationConfig:
     parameters: dict[str, list[float]] = field(default_factory=dict)
-    budget: int = bounded(1, 1000)
-    population: int = bounded(2, 100)
+    population: int = bounded(2, 100_000)
+    generations: int = bounded(1, 100)
     replications: int = bounded(1, 100)
-    acceptance: float = bounded(0, 100)
+    max_simulations: int = bounded(1, 10_000_000)
+    min_epsilon: float = bounded(0, 100)
+    min_acceptance: float = bounded(0, 1)
+    predictive_draws: int = bounded(2, 100_000)
 
 
 @dataclass

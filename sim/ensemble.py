@@ -64,10 +64,13 @@ class Study:
     labels: list[dict[str, Any]]
     replications: list[int]
     keep: Keep = field(default_factory=Keep)
+    offsets: list[int] | None = None  # per point, added to its replication indices (None: common random numbers across points)
 
     def __post_init__(self) -> None:
         if not self.points or not self.replications:
             raise ConfigError("the study has no runs: it needs at least one point and one replication")
+        if self.offsets is not None and len(self.offsets) != len(self.points):
+            raise ValueError("offsets needs one entry per point")
         keys = [list(label) for label in self.labels]
         if len(keys) != len(self.points) or any(k != keys[0] for k in keys):
             raise ValueError("every point needs a label with the same keys")
@@ -89,7 +92,8 @@ class Study:
             for run in runs:
                 point, i = divmod(run, len(self.replications))
                 base, values = self.points[point]
-                specs.append((run, base, values, self.replications[i], self.labels[point]))
+                offset = self.offsets[point] if self.offsets is not None else 0
+                specs.append((run, base, values, self.replications[i] + offset, self.labels[point]))
             bases = {b: self.bases[b] for b in dict.fromkeys(s[1] for s in specs)}
             out.append(Chunk(len(out), bases, specs, self.keep))
         return out

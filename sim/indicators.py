@@ -67,6 +67,7 @@ def label(name: str) -> str:
     """An indicator's short label for a figure (its name where it has none)."""
     return LABELS.get(name, name)
 
+
 INDICATORS: dict[str, Indicator] = {
     i.name: i
     for i in [

@@ -28,6 +28,7 @@ STYLE = {
     "legend.frameon": False,
 }
 
+
 def quarter_axis(frame: pd.DataFrame) -> pd.Series:
     return frame["quarter"].map(lambda q: Quarter.parse(q).decimal)
 

@@ -178,6 +178,8 @@ def test_rival_lists_more_when_it_sees_more_tied_firms_only_under_ties_volume(sm
         assert n_tied > 3 * n_loose
     else:
         assert n_tied == n_loose  # same draws, same volume: ties only decide who is listed
+
+
 def test_no_sanctions_at_zero_severity(small_config):
     from sim.run import simulate
 

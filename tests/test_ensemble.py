@@ -94,8 +94,14 @@ def test_two_sweeps_started_in_the_same_second_never_share_a_folder(tmp_path):
     assert a.path != b.path and a.path.exists() and b.path.exists()
     env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
     procs = [
-        subprocess.Popen([sys.executable, "-m", "sim", "-m", *TINY, "replication=0,1", f"seed={seed}", f"output.root={tmp_path}"],
-                         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, "-m", "sim", "-m", *TINY, "replication=0,1", f"seed={seed}", f"output.root={tmp_path}"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
         for seed in (1, 2)
     ]
     for proc in procs:

@@ -231,7 +231,9 @@ class Firms(Population):
         relative = (1.0 + tariff) / (1.0 + self.model.config.economy.tariff0)
         return 1.0 - p.rival_market * (1.0 - relative ** (-p.trade_elasticity))
 
-    def earn(self, severity: float, restriction: float, cut: np.ndarray, revenue_scale: float, global_demand: float, tariff: float | None = None) -> None:
+    def earn(
+        self, severity: float, restriction: float, cut: np.ndarray, revenue_scale: float, global_demand: float, tariff: float | None = None
+    ) -> None:
         """Revenue: effective capability sold at home and, as far as access and the rival's tariff allow, abroad."""
         market = (1.0 - self.sanctioned * severity) * (1.0 - restriction * self.ties * self.chinese)
         self.access = market * (1.0 - cut)

@@ -1,24 +1,33 @@
-"""Calibration by simulated method of moments: fit free parameters to the ``fit`` targets.
+"""Bayesian calibration by approximate Bayesian computation (ABC-SMC, pyabc; Toni et al. 2009, Beaumont et al. 2009).
 
-The loss of a parameter set is the mean, over fit targets, of the squared distance of the simulated mean
-from the target's aim (its observed figure, else the centre of its tolerance) in units of the tolerance
-on that side, so 1 is a target at the edge of its tolerance. The simulated mean is taken over
-replications on common random numbers, so the loss is a deterministic function of the parameters and
-scipy's differential evolution can search it (each generation's sets x replications one study on the ensemble engine).
-Every evaluated set is kept; those with a loss at most ``acceptance`` describe the parameters'
-uncertainty (an ABC-style acceptance region; differential evolution's samples crowd towards the optimum,
-so it shows how well the targets pin each parameter down rather than a posterior). The ``holdout``
-targets are never used in the loss and are reported at the best parameters as out-of-sample checks.
+Priors are uniform over each free parameter's search bounds (``conf/calibration``). A particle's summary statistics
+are the ``fit`` targets of ``conf/targets``, each as its standardized deviation from the target's aim (the observed
+figure where the source gives one, else the tolerance's centre), in units of the tolerance on that side: 0 is the
+observation, +-1 the edge of its tolerance. The observed data are therefore all zeros and the distance is the
+Euclidean norm of the deviations (pyabc's ``PNormDistance``, p = 2); a target the run cannot compute counts as 10
+tolerances off. Each generation's tolerance is the median of the last generation's accepted distances (pyabc's
+``MedianEpsilon``). A particle is simulated with its own random streams (replications ``k*R .. k*R+R-1`` for the
+k-th proposal of the calibration, mean of the statistics over the R replications), so the posterior carries the
+model's own randomness, not one seed's.
 
-The result is written as ``calibrated.yaml`` in the results folder; with ``publish=true`` the command then copies it
-over ``conf/calibrated/default.yaml``, the values the baseline composes by default (the values of parameters not
-fitted this time are carried over from the installed file, since the fit was conditioned on them).
+Proposals run on the ensemble engine: :class:`EngineSampler` (a pyabc sampler) draws a batch of proposals, runs
+them as one study (chunks on the configured backend) and then lets pyabc weigh and accept them in proposal order,
+stopping at the n-th acceptance, so the result depends on the seed only, not on backend, workers or chunk size.
+
+``holdout`` targets are never used. After the fit, ``predictive_draws`` parameter sets drawn from the posterior are
+run once each, and every target (fit and holdout) is scored by the posterior predictive: its median, 50 % and 90 %
+bands, and whether the observed figure lies in the 90 % band (coverage).
+
+The result (``calibrated.yaml``: the posterior medians, which the baseline composes; ``posterior.csv``: the final
+particles and their weights) is written into the results folder; ``publish=true`` copies both into
+``conf/calibrated/``. Parameters not fitted this time keep the installed values (the fit was conditioned on them).
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import time
-from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,16 +36,16 @@ import numpy as np
 import pandas as pd
 import yaml
 from omegaconf import OmegaConf
-from scipy.optimize import differential_evolution
 
 from sim.analysis.sensitivity import parameter_space
-from sim.analysis.validation import check_targets, evaluate_targets, replicated_runs
-from sim.config import CONF_DIR, ConfigError, SimConfig, dotted
-from sim.ensemble import progress, replicated, with_values
+from sim.analysis.validation import RULES, check_targets
+from sim.config import CONF_DIR, ConfigError, SimConfig, TargetConfig, dotted
+from sim.ensemble import Keep, Study, progress, run_study, wide
 from sim.io import provenance, result_config_yaml, write_json, write_text
 from sim.parameters import schema_field
 
 INSTALLED = CONF_DIR / "calibrated" / "default.yaml"  # the values the baseline composes (publish=true replaces it)
+MISSING_DEVIATION = 10.0  # a target the run cannot compute (a zero denominator) counts as this many tolerances off
 
 
 def check_parameters(config: SimConfig) -> dict[str, tuple[float, float]]:
@@ -59,120 +68,230 @@ def check_parameters(config: SimConfig) -> dict[str, tuple[float, float]]:
     return bounds
 
 
-def loss(table: pd.DataFrame) -> float:
-    """Mean squared distance of the fit targets' simulated means from their aims, in units of the tolerance.
-
-    The aim is the observed figure where the source gives one, else the tolerance's centre; the distance is
-    scaled by the tolerance on the same side of the aim, so 1 is the edge of the tolerance either way.
-    """
-    fit = table[table["use"] == "fit"]
-    aim = fit["observed"].astype(float).fillna((fit["lo"] + fit["hi"]) / 2)
-    side = (fit["hi"] - aim).where(fit["mean"] >= aim, aim - fit["lo"]).replace(0, np.nan).fillna((fit["hi"] - fit["lo"]) / 2)
-    distances = (((fit["mean"] - aim) / side) ** 2).fillna(1e6)  # an undefined target is a very bad fit
-    return float(distances.mean())
+def fit_targets(config: SimConfig) -> list[TargetConfig]:
+    targets = [t for t in config.validation.targets if t.use == "fit"]
+    if not targets:
+        raise ConfigError("validation.targets has no target with use=fit: the calibration needs at least one")
+    return targets
 
 
-class GenerationMap:
-    """scipy's ``workers`` hook: a generation's parameter sets x replications as one study on the ensemble engine;
-    each set's loss recorded; one progress bar over the whole calibration."""
+def deviation(target: TargetConfig, value: float) -> float:
+    """The standardized deviation of a simulated value from the target's aim, in tolerances on that side."""
+    aim = target.observed if target.observed is not None else (target.lo + target.hi) / 2
+    if not math.isfinite(value):
+        return MISSING_DEVIATION
+    side = (target.hi - aim) if value >= aim else (aim - target.lo)
+    side = side if side > 0 else (target.hi - target.lo) / 2 or 1.0
+    return (value - aim) / side
 
-    def __init__(self, config: SimConfig, names: list[str], bar: Any) -> None:
-        self.config, self.names, self.bar = config, names, bar
-        self.evaluated: list[dict] = []
-        self.started = time.time()
 
-    def __call__(self, _objective: Callable, population: Iterable[np.ndarray]) -> list[float]:
-        population = [np.asarray(x, dtype=float) for x in population]
-        trials = {i: with_values(self.config, dict(zip(self.names, map(float, x), strict=True))) for i, x in enumerate(population)}
-        c = self.config
-        runs = replicated(trials, c.calibration.replications, c.ensemble, Path(c.output.root), "calibrate", bar=self.bar)
-        losses = [loss(evaluate_targets(c.validation.targets, runs[i])) for i in trials]
-        for x, value in zip(population, losses, strict=True):
-            self.evaluated.append({**dict(zip(self.names, map(float, x), strict=True)), "loss": value})
-        self.bar.set_postfix(best_loss=f"{min(e['loss'] for e in self.evaluated):.4g}")
-        return losses
+def statistics(targets: list[TargetConfig], runs: list[pd.DataFrame]) -> dict[str, float]:
+    """Summary statistics of one particle: each fit target's deviation of the mean over its replications."""
+    out = {}
+    for t in targets:
+        values = [RULES[t.rule][1](w, dict(t.params)) for w in runs]
+        out[t.name] = deviation(t, float(np.mean(values)))
+    return out
+
+
+class EngineModel:
+    """What pyabc calls the model: in the record pass it notes the proposed parameters, in the replay pass it returns
+    the statistics the ensemble engine computed for them, in the same order."""
+
+    def __init__(self, config: SimConfig, names: list[str], targets: list[TargetConfig], bar: Any) -> None:
+        self.config, self.names, self.targets, self.bar = config, names, targets, bar
+        self.recorded: list[dict[str, float]] = []
+        self.results: list[dict[str, float]] = []
+        self.replaying = False
+        self.proposals = 0  # proposals simulated so far: the k-th gets replications k*R .. k*R+R-1
+        self.placeholder = dict.fromkeys((t.name for t in targets), 0.0)
+
+    def __call__(self, parameters: Any) -> dict[str, float]:
+        if self.replaying:
+            return self.results.pop(0)
+        self.recorded.append({n: float(parameters[n]) for n in self.names})
+        return self.placeholder
+
+    def simulate(self) -> None:
+        """Run the recorded proposals as one study and queue their statistics for the replay."""
+        c, r = self.config, self.config.calibration.replications
+        study = Study(
+            [c],
+            [(0, values) for values in self.recorded],
+            [{"proposal": self.proposals + i} for i in range(len(self.recorded))],
+            list(range(r)),
+            Keep(indicators=tuple(sorted({t.params["indicator"] for t in self.targets} | self.extra_indicators()))),
+            offsets=[(self.proposals + i) * r for i in range(len(self.recorded))],
+        )
+        frames = wide(run_study(study, c.ensemble, Path(c.output.root), "calibrate", self.bar))
+        self.results = [statistics(self.targets, [frames[k] for k in range(i * r, (i + 1) * r)]) for i in range(len(self.recorded))]
+        self.proposals += len(self.recorded)
+        self.recorded = []
+
+    def extra_indicators(self) -> set[str]:
+        """Indicators a rule reads besides ``indicator`` (a ratio over another indicator, a correlation's partner)."""
+        return {v for t in self.targets for k, v in t.params.items() if k in ("over_indicator", "with")}
+
+
+def engine_sampler(model: EngineModel, population: int) -> Any:
+    """A pyabc sampler that evaluates proposals in batches on the ensemble engine (see the module docstring)."""
+    from pyabc.sampler import Sampler
+
+    class EngineSampler(Sampler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.acceptance = 1.0  # the last generation's acceptance rate, to size the next batch
+
+        def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None):  # noqa: ARG002
+            sample = self._create_empty_sample()
+            evaluations = accepted = 0
+            while accepted < n and evaluations < max_eval:
+                rate = accepted / evaluations if evaluations else (1.0 if all_accepted else self.acceptance)
+                size = int(min(max(math.ceil((n - accepted) / max(rate, 0.02) * 1.2), 1), 20 * population, max_eval - evaluations))
+                state = np.random.get_state()
+                model.replaying = False
+                for _ in range(size):
+                    simulate_one()
+                model.simulate()
+                np.random.set_state(state)  # the replay draws the same proposals, now with their statistics
+                model.replaying = True
+                for _ in range(size):
+                    particle = simulate_one()
+                    evaluations += 1
+                    sample.append(particle)
+                    accepted += bool(particle.accepted)
+                    if accepted == n:
+                        break
+                model.results = []
+            self.acceptance = accepted / max(evaluations, 1)
+            self.nr_evaluations_ = evaluations
+            if accepted < n:
+                sample.ok = False
+            return sample
+
+    return EngineSampler()
+
+
+def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: list[float]) -> list[float]:
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order]) / weights.sum()
+    return [float(values[order][min(np.searchsorted(cumulative, q), len(values) - 1)]) for q in qs]
+
+
+def predictive(config: SimConfig, posterior: pd.DataFrame, names: list[str], draws: int, bar: Any) -> pd.DataFrame:
+    """Every target under the posterior predictive: ``draws`` parameter sets resampled by weight, one run each."""
+    rng = np.random.default_rng(np.random.SeedSequence([config.seed, 13]))
+    picks = rng.choice(len(posterior), size=draws, p=posterior["weight"] / posterior["weight"].sum())
+    values = [{n: float(posterior[n].iloc[i]) for n in names} for i in picks]
+    study = Study([config], [(0, v) for v in values], [{"draw": i} for i in range(draws)], [0], offsets=list(range(draws)))
+    frames = list(wide(run_study(study, config.ensemble, Path(config.output.root), "predictive", bar)).values())
+    rows = []
+    for t in config.validation.targets:
+        sims = np.array([RULES[t.rule][1](w, dict(t.params)) for w in frames], dtype=float)
+        sims = sims[np.isfinite(sims)]
+        q = np.quantile(sims, [0.05, 0.25, 0.5, 0.75, 0.95]) if sims.size else [np.nan] * 5
+        aim = t.observed if t.observed is not None else (t.lo + t.hi) / 2
+        rows.append(
+            {"target": t.name, "use": t.use, "observed": t.observed, "lo": t.lo, "hi": t.hi, "q05": q[0], "q25": q[1], "median": q[2],
+             "q75": q[3], "q95": q[4], "in_tolerance": float(np.mean((sims >= t.lo) & (sims <= t.hi))) if sims.size else 0.0,
+             "aim_in_90": bool(q[0] <= aim <= q[4]), "source": t.source}
+        )  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 def calibrated_yaml(values: dict[str, float], summary: dict) -> str:
-    """The accepted values as a config the baseline composes (``# @package _global_``), provenance in the header."""
+    """The posterior medians as a config the baseline composes (``# @package _global_``), provenance in the header."""
     nested = OmegaConf.to_container(OmegaConf.from_dotlist([f"{name}={float(f'{value:.4g}')}" for name, value in values.items()]))
     lines = [
         "# @package _global_",
-        "# Calibrated values, composed over the group defaults by conf/config.yaml (`calibrated=none` runs the",
-        "# uncalibrated priors). Written by `python -m sim +experiment=calibrate publish=true`; do not edit",
-        f"# by hand. {date.today().isoformat()}, commit {summary['provenance']['git_commit']}, seed {summary['provenance']['seed']}:",
-        f"# best loss {summary['best_loss']:.4g} over {summary['evaluations']} parameter sets; fit targets passed "
-        f"{summary['fit_targets_passed']} of {summary['fit_targets']},"
-        f" holdout {summary['holdout_targets_passed']} of {summary['holdout_targets']}.",
-        f"# Accepted region (loss <= {summary['acceptance']:g}, {summary['accepted_sets']} sets), per parameter:",
+        "# Calibrated values: posterior medians of an ABC-SMC calibration (sim/analysis/calibration.py), composed over the",
+        "# group defaults by conf/config.yaml (`calibrated=none` runs the uncalibrated priors); the particles and their",
+        "# weights are in posterior.csv beside this file. Written by `python -m sim +experiment=calibrate publish=true`;",
+        f"# do not edit by hand. {date.today().isoformat()}, commit {summary['provenance']['git_commit']},",
+        f"# seed {summary['provenance']['seed']}:",
+        f"# {summary['simulations']} simulations in {summary['generations']} generations, final tolerance {summary['epsilon']:.4g},",
+        f"# effective sample size {summary['ess']:.1f} of {summary['particles']} particles. Posterior median [90 % interval]:",
         *(
-            f"#   {n}: mean {u['mean']:.4g}, sd {u['sd']:.2g}, range [{u['min']:.4g}, {u['max']:.4g}]"
-            for n, u in summary["uncertainty"].items()
+            f"#   {n}: {u['median']:.4g} [{u['q05']:.4g}, {u['q95']:.4g}] (prior [{u['prior'][0]:g}, {u['prior'][1]:g}])"
+            for n, u in summary["posterior"].items()
         ),
-        *(f"#   {n}: kept from the previous calibration (not fitted this time)" for n in values if n not in summary["best"]),
+        *(f"#   {n}: kept from the previous calibration (not fitted this time)" for n in values if n not in summary["posterior"]),
     ]
     return "\n".join(lines) + "\n" + yaml.safe_dump(nested, sort_keys=False)
 
 
-def installed_values(config: SimConfig, best: dict[str, float], installed: Path) -> dict[str, float]:
+def installed_values(config: SimConfig, fitted: dict[str, float], installed: Path) -> dict[str, float]:
     """The fitted values, plus the values already installed for parameters not fitted this time (the fit was
     conditioned on them, so they stay)."""
     previous = dotted(yaml.safe_load(installed.read_text()) or {}) if installed.exists() else {}
     structured = OmegaConf.structured(config)
-    kept = {name: float(OmegaConf.select(structured, name)) for name in previous if name not in best}
-    return {**kept, **best}
+    kept = {name: float(OmegaConf.select(structured, name)) for name in previous if name not in fitted}
+    return {**kept, **fitted}
 
 
 def run_calibration(config: SimConfig, out: Path, installed: Path = INSTALLED) -> dict:
-    """Fit; write calibrated.yaml (the fitted values, with those of ``installed`` not fitted this time), calibration.csv
-    (every evaluated set), fit.csv (targets at the best set) and calibration.json into ``out``."""
+    """ABC-SMC; writes calibrated.yaml (posterior medians, with the installed values of parameters not fitted),
+    posterior.csv (final particles, weights), generations.csv, predictive.csv (every target under the posterior
+    predictive) and calibration.json into ``out``."""
+    import pyabc
+
     check_targets(config.validation.targets)
     bounds = check_parameters(config)
-    names = list(bounds)
-    c = config.calibration
-    evaluations = (c.budget + 1) * c.population * len(names)  # scipy's bound: maxiter generations after the first
-    with progress(evaluations * c.replications, 0, config.ensemble, "calibrate") as bar:
-        generation = GenerationMap(config, names, bar)
-        result = differential_evolution(
-            lambda x: np.nan,  # unused: GenerationMap evaluates each generation as one study
-            [bounds[n] for n in names],
-            maxiter=c.budget,
-            popsize=c.population,
-            seed=config.seed,
-            polish=False,
-            tol=0.0,
-            updating="deferred",
-            workers=generation,
+    names, targets, c = list(bounds), fit_targets(config), config.calibration
+    started = time.time()
+    logging.getLogger("ABC").setLevel(logging.WARNING)  # the progress bar says how far it is; pyabc's per-generation log is in abc.db
+    outer_state = np.random.get_state()
+    np.random.seed(config.seed % 2**32)  # pyabc draws its proposals from numpy's global stream (restored afterwards)
+    prior = pyabc.Distribution(**{n: pyabc.RV("uniform", lo, hi - lo) for n, (lo, hi) in bounds.items()})
+    budget = c.max_simulations * c.replications + c.predictive_draws
+    with progress(budget, 0, config.ensemble, "calibrate") as bar:
+        model = EngineModel(config, names, targets, bar)
+        abc = pyabc.ABCSMC(
+            model,
+            prior,
+            pyabc.PNormDistance(p=2),
+            population_size=c.population,
+            sampler=engine_sampler(model, c.population),
+            eps=pyabc.MedianEpsilon(),
         )
-    best = dict(zip(names, map(float, result.x), strict=True))
-    history = pd.DataFrame(generation.evaluated)
-    accepted = history[history["loss"] <= max(c.acceptance, float(result.fun))]  # the best set at least
-    best_config = with_values(config, best)
-    fit_table = evaluate_targets(best_config.validation.targets, replicated_runs(best_config, config.replications))
+        abc.new(f"sqlite:///{out / 'abc.db'}", dict.fromkeys((t.name for t in targets), 0.0))
+        history = abc.run(
+            minimum_epsilon=c.min_epsilon,
+            max_nr_populations=c.generations,
+            min_acceptance_rate=c.min_acceptance,
+            max_total_nr_simulations=c.max_simulations,
+        )
+        frame, weights = history.get_distribution(m=0, t=history.max_t)
+        posterior = frame[names].reset_index(drop=True)
+        posterior["weight"] = np.asarray(weights, dtype=float)
+        check = predictive(config, posterior, names, c.predictive_draws, bar)
+    np.random.set_state(outer_state)
+    populations = history.get_all_populations()
+    generations = populations[populations["t"] >= 0].rename(columns={"t": "generation"})
+    w = posterior["weight"].to_numpy()
+    summary_posterior = {}
+    for n in names:
+        q05, q25, median, q75, q95 = weighted_quantiles(posterior[n].to_numpy(), w, [0.05, 0.25, 0.5, 0.75, 0.95])
+        summary_posterior[n] = {"median": median, "q05": q05, "q25": q25, "q75": q75, "q95": q95, "prior": list(bounds[n])}
     summary = {
-        "best": best,
-        "best_loss": float(result.fun),
-        "acceptance": c.acceptance,
-        "accepted_sets": len(accepted),
-        "uncertainty": {
-            n: {
-                "mean": float(accepted[n].mean()),
-                "sd": float(accepted[n].std(ddof=1)) if len(accepted) > 1 else 0.0,
-                "min": float(accepted[n].min()),
-                "max": float(accepted[n].max()),
-            }
-            for n in names
-        },  # fmt: skip
-        "evaluations": len(history),
-        "seconds": time.time() - generation.started,
-        "fit_targets": int((fit_table["use"] == "fit").sum()),
-        "fit_targets_passed": int(fit_table[fit_table["use"] == "fit"]["passed"].sum()),
-        "holdout_targets": int((fit_table["use"] == "holdout").sum()),
-        "holdout_targets_passed": int(fit_table[fit_table["use"] == "holdout"]["passed"].sum()),
+        "posterior": summary_posterior,
+        "particles": len(posterior),
+        "ess": float(w.sum() ** 2 / (w**2).sum()),
+        "generations": int(history.max_t + 1),
+        "epsilon": float(generations["epsilon"].iloc[-1]),
+        "simulations": int(history.total_nr_simulations),
+        "runs": int(history.total_nr_simulations) * c.replications + c.predictive_draws,
+        "seconds": time.time() - started,
+        "fit_targets": len(targets),
+        "fit_in_90": int(check[check["use"] == "fit"]["aim_in_90"].sum()),
+        "holdout_targets": int((check["use"] == "holdout").sum()),
+        "holdout_in_90": int(check[check["use"] == "holdout"]["aim_in_90"].sum()),
         "provenance": provenance(result_config_yaml(OmegaConf.structured(config)), config.seed),
     }
-    write_text(out / "calibrated.yaml", calibrated_yaml(installed_values(config, best, installed), summary))
-    write_text(out / "calibration.csv", history.to_csv(index=False))
-    write_text(out / "fit.csv", fit_table.to_csv(index=False))
+    medians = {n: u["median"] for n, u in summary_posterior.items()}
+    write_text(out / "calibrated.yaml", calibrated_yaml(installed_values(config, medians, installed), summary))
+    write_text(out / "posterior.csv", posterior.to_csv(index=False))
+    write_text(out / "generations.csv", generations.to_csv(index=False))
+    write_text(out / "predictive.csv", check.to_csv(index=False))
     write_json(out / "calibration.json", summary)
     return summary
