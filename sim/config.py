@@ -28,7 +28,7 @@ CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 # the sensitivity analysis and the tests: bookkeeping of a command, and data or settings that analyses read.
 BOOKKEEPING = ("defaults", "experiment", "replications", "replication", "output", "ensemble", "publish", "hydra")
 ANALYSIS_DATA = ("timeline", "validation", "calibration", "structures", "regimes")
-NOT_MODEL = (*BOOKKEEPING, *ANALYSIS_DATA, "analysis", "resume", "sensitivity")
+NOT_MODEL = (*BOOKKEEPING, *ANALYSIS_DATA, "analysis", "resume", "sensitivity", "predictive")
 
 
 def bounded(lo: float | None, hi: float | None) -> Any:
@@ -462,6 +462,14 @@ class CalibrationConfig:
 
 
 @dataclass
+class PredictiveConfig:
+    """The posterior predictive (:mod:`sim.predictive`): how many posterior draws a single run and validate add."""
+
+    draws: int = bounded(0, 100_000)
+    posterior: str = ""
+
+
+@dataclass
 class RegimesConfig:
     """The regime map (``+experiment=regimes``): values in conf/experiment/regimes.yaml."""
 
@@ -543,6 +551,7 @@ class SimConfig:
     sensitivity: SensitivityConfig = field(default_factory=SensitivityConfig)
     validation: ValidationConfig = field(default_factory=ValidationConfig)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
+    predictive: PredictiveConfig = field(default_factory=PredictiveConfig)
     structures: dict[str, list[str]] = field(default_factory=dict)  # +experiment=structures: name -> group overrides
     regimes: RegimesConfig = field(default_factory=RegimesConfig)
 

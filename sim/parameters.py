@@ -119,7 +119,7 @@ def groups() -> list[str]:
 def calibrated() -> dict[str, str]:
     """The fitted values of conf/calibrated/default.yaml, by dotted key."""
     tree = yaml.safe_load((CONF_DIR / CALIBRATED / "default.yaml").read_text(encoding="utf-8")) or {}
-    return {key: str(value) for key, value in dotted(tree).items()}
+    return {key: str(value) for key, value in dotted(tree).items() if not key.startswith("predictive.")}
 
 
 def read_group(path: Path, prefix: str, skip: tuple[str, ...] = ()) -> Table:

@@ -55,24 +55,54 @@ def event_key(events: list[Event]) -> str:
     return "   ".join(f"{i} {e.quarter} {e.name}" for i, e in enumerate(events, start=1))
 
 
-def _panel(ax: plt.Axes, frame: pd.DataFrame, names: dict[str, str], title: str) -> None:
+def _panel(ax: plt.Axes, frame: pd.DataFrame, names: dict[str, str], title: str, bands: pd.DataFrame | None = None) -> None:
     for name, label in names.items():
         series = frame[frame["indicator"] == name]
-        ax.plot(quarter_axis(series), series["value"], label=label, lw=1.4, ls="--" if name == "securitization_rival" else "-")
+        (line,) = ax.plot(quarter_axis(series), series["value"], label=label, lw=1.4, ls="--" if name == "securitization_rival" else "-")
+        if bands is not None:
+            band = bands[bands["indicator"] == name]
+            x = quarter_axis(band)
+            ax.fill_between(x, band["q05"], band["q95"], color=line.get_color(), alpha=0.10, lw=0)
+            ax.fill_between(x, band["q25"], band["q75"], color=line.get_color(), alpha=0.22, lw=0)
     ax.set_ylim(-0.02, max(1.02, float(frame.loc[frame["indicator"].isin(names), "value"].max()) + 0.02))
     ax.set_ylabel("share / index (0-1)")
     ax.set_title(title, loc="left", fontsize=10)
     ax.legend(loc="upper left", ncol=2)
 
 
-def overview(frame: pd.DataFrame, events: list[Event], path: Path) -> None:
-    """Mobilization of each audience, and the five consequences, over time with the events marked."""
+def mark_projection(ax: plt.Axes, events: list[Event], frame: pd.DataFrame, label: bool) -> None:
+    """Shade the quarters after the last event: no history drives them, they are a projection."""
+    if not events:
+        return
+    start = (max(e.quarter for e in events) + 1).decimal
+    end = float(quarter_axis(frame).max())
+    if start < end:
+        ax.axvspan(start, end, color="0.93", zorder=0)
+        if label:
+            ax.text(
+                start + 0.1,
+                0.98,
+                "projection (after the last event)",
+                transform=ax.get_xaxis_transform(),
+                fontsize=7,
+                va="top",
+                color="0.35",
+            )
+
+
+def overview(frame: pd.DataFrame, events: list[Event], path: Path, bands: pd.DataFrame | None = None) -> None:
+    """Mobilization of each audience, and the five consequences, over time with the events marked; with ``bands``
+    (the posterior predictive, :mod:`sim.predictive`) the 50 % and 90 % bands around the point run."""
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(3, 1, figsize=(10, 10.5), sharex=True, gridspec_kw={"height_ratios": [3, 3, 2]})
-        _panel(axes[0], frame, MOBILIZATION, "Securitization and mobilization of the audiences")
-        _panel(axes[1], frame, CONSEQUENCE_LEVELS, "The five unintended consequences")
+        _panel(axes[0], frame, MOBILIZATION, "Securitization and mobilization of the audiences", bands)
+        _panel(axes[1], frame, CONSEQUENCE_LEVELS, "The five unintended consequences", bands)
         econ = frame[frame["indicator"] == "ai_economy"]
         axes[2].plot(quarter_axis(econ), econ["value"], color="k", lw=1.4, label="AI industry (RMB bn/year)")
+        if bands is not None:
+            band = bands[bands["indicator"] == "ai_economy"]
+            axes[2].fill_between(quarter_axis(band), band["q05"], band["q95"], color="k", alpha=0.10, lw=0)
+            axes[2].fill_between(quarter_axis(band), band["q25"], band["q75"], color="k", alpha=0.22, lw=0)
         axes[2].set_ylabel("RMB bn / year")
         ratio_ax = axes[2].twinx()
         ratio = frame[frame["indicator"] == "capability_ratio"]
@@ -84,7 +114,11 @@ def overview(frame: pd.DataFrame, events: list[Event], path: Path) -> None:
         axes[2].set_xlabel("year")
         for i, ax in enumerate(axes):
             mark_events(ax, events, label=i == 0)
-        fig.tight_layout(rect=(0, 0.06, 1, 1))
+            mark_projection(ax, events, frame, label=i == 0)
+        if bands is not None:
+            n = int(bands["draws"].iloc[0])
+            fig.suptitle(f"lines: the posterior-median run; bands: 50 % and 90 % of {n} posterior draws", fontsize=8, y=0.995, color="0.3")
+        fig.tight_layout(rect=(0, 0.06, 1, 0.985))
         if events:
             fig.text(0.01, 0.005, textwrap.fill("Events: " + event_key(events), 190), fontsize=6, color="0.3", va="bottom")
         fig.savefig(path)

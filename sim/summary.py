@@ -34,6 +34,13 @@ def milestone_values(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
     return {q: {k: float(v) for k, v in wide.loc[q].items()} for q in quarters}
 
 
+def milestone_bands(bands: pd.DataFrame, quarters: list[str]) -> dict[str, dict[str, dict[str, float]]]:
+    """The posterior predictive's quantiles of each indicator at the milestone quarters (summary.json)."""
+    at = bands[bands["quarter"].isin(quarters)]
+    cols = ["q05", "q25", "median", "q75", "q95"]
+    return {q: {row.indicator: {c: float(getattr(row, c)) for c in cols} for row in rows.itertuples()} for q, rows in at.groupby("quarter")}
+
+
 def plan_goals(values: dict[str, dict[str, float]], config: SimConfig) -> dict[str, Any]:
     """The 2017 plan's three steps: industry targets and capability (catch up 2020, lead 2030), each met or missed."""
     e = config.economy

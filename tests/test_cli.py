@@ -13,7 +13,8 @@ import pandas as pd
 from sim.io import read_provenance
 
 REPO = Path(__file__).resolve().parent.parent
-SMALL = ["agents.public.n=300", "agents.firms.n=100", "agents.intellectuals.n=50", "agents.talent.n=100", "public.network.degree=4"]
+SIZES = ["agents.public.n=300", "agents.firms.n=100", "agents.intellectuals.n=50", "agents.talent.n=100", "public.network.degree=4"]
+SMALL = [*SIZES, "predictive.draws=0"]
 
 
 def run_cli(tmp_path: Path, *overrides: str) -> subprocess.CompletedProcess:
@@ -25,17 +26,24 @@ def run_cli(tmp_path: Path, *overrides: str) -> subprocess.CompletedProcess:
 
 
 def test_baseline_writes_a_complete_run_folder(tmp_path):
-    result = run_cli(tmp_path, *SMALL)
+    result = run_cli(tmp_path, *SIZES, "predictive.draws=4")
     assert result.returncode == 0, result.stderr
     folders = list((tmp_path / "results" / "baseline").iterdir())
     assert len(folders) == 1
     folder = folders[0]
-    assert {p.name for p in folder.iterdir()} == {"timeseries.parquet", "summary.json", "config.yaml", "overview.png"}
+    assert {p.name for p in folder.iterdir()} == {"timeseries.parquet", "predictive.parquet", "summary.json", "config.yaml", "overview.png"}
     frame = pd.read_parquet(folder / "timeseries.parquet")
     assert list(frame.columns) == ["run", "seed", "step", "quarter", "indicator", "value"]
     summary = json.loads((folder / "summary.json").read_text())
     assert {"milestones", "plan_goals", "git_commit", "versions", "config", "seed"} <= set(summary)
     assert set(summary["milestones"]) == {"2020Q4", "2025Q4", "2030Q4"}
+    # the posterior predictive: 4 draws from the installed posterior, bands around each indicator at each milestone
+    band = summary["predictive"]["2030Q4"]["securitization_central"]
+    assert band["q05"] <= band["q25"] <= band["median"] <= band["q75"] <= band["q95"]
+    bands = pd.read_parquet(folder / "predictive.parquet")
+    assert (
+        set(bands["draws"]) == {4} and set(bands["quarter"]) == set(frame["quarter"]) and "posterior predictive: 4 draws" in result.stdout
+    )
     assert read_provenance(folder / "timeseries.parquet")["seed"] == summary["seed"]
     assert str(folder) in result.stdout and "talent_capital" in result.stdout
 

@@ -25,6 +25,7 @@ TINY = [
     "public.network.degree=4",
     "time.start=2015Q1",
     "time.end=2021Q4",
+    "predictive.draws=0",  # the point estimate only (tests/test_cli.py and tests/test_validation.py check the draws)
     "replications=2",
 ]
 # two points per swept parameter: command-line sweeps take precedence over the file's hydra.sweeper.params

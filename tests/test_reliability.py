@@ -37,6 +37,7 @@ TINY = [
     "time.start=2016Q1",
     "time.end=2019Q4",
     "output.plot=false",
+    "predictive.draws=0",  # the point run only (tests/test_cli.py checks the posterior draws)
 ]
 
 

@@ -38,7 +38,7 @@ def test_a_malformed_target_is_rejected_with_its_name(change, message):
 
 def test_validation_writes_its_report(tmp_path):
     small = ["agents.public.n=300", "agents.firms.n=100", "agents.intellectuals.n=50", "agents.talent.n=100", "public.network.degree=4"]
-    config = load_config([*small, "replications=2"])
+    config = load_config([*small, "replications=2", "predictive.draws=3", f"output.root={tmp_path}", "ensemble.progress=false"])
     targets, claims = run_validation(config, tmp_path)
     text = (tmp_path / "validation.md").read_text()
     assert (tmp_path / "img" / "validation.png").exists()
@@ -46,6 +46,9 @@ def test_validation_writes_its_report(tmp_path):
         assert name in text
     assert set(claims["verdict"]) <= {"supported", "contradicted", "inconclusive"}
     assert targets["passed"].dtype == bool and len(targets) == len(config.validation.targets)
+    # the posterior predictive beside the point estimate: a band per target, a probability per claim
+    assert claims["p_posterior"].between(0, 1).all() and (claims["draws"] == 3).all()
+    assert (targets["pp_q05"] <= targets["pp_q95"]).all() and "P(claim)" in text and "posterior predictive 90% band" in text
 
 
 SMALL_MODEL = ["agents.public.n=300", "agents.firms.n=100", "agents.intellectuals.n=50", "agents.talent.n=100", "public.network.degree=4"]
