@@ -180,6 +180,50 @@ def test_rival_lists_more_when_it_sees_more_tied_firms_only_under_ties_volume(sm
         assert n_tied == n_loose  # same draws, same volume: ties only decide who is listed
 
 
+def test_a_round_that_listed_more_entities_lists_more_firms(small_model):
+    """A scheduled round is sized by the Chinese entities it listed; how many simulated firms that is stays the rival's
+    decision (its securitization and severity scale it)."""
+    from sim.timeline import Event
+
+    small = small_model("agents.firms.n=3000")
+    small.rival.securitization = 0.6
+    large = twin(small)
+    small.rival.on_event(Event(small.quarter, "sanction_round", "round", {"entities": 10}, ""))
+    large.rival.on_event(Event(large.quarter, "sanction_round", "round", {"entities": 140}, ""))
+    view = small.perceive(world={"quarter_index": Quarter.parse("2024Q4").index})
+    small.rival.sanction(view)
+    large.rival.sanction(large.perceive(world={"quarter_index": Quarter.parse("2024Q4").index}))
+    assert large.rival.entity_list.sum() > 5 * max(small.rival.entity_list.sum(), 1)
+
+
+def test_an_export_rule_can_relax_the_scope(small_model):
+    from sim.timeline import Event
+
+    model = small_model()
+    model.rival.on_event(Event(model.quarter, "export_control", "wider", {"scope": 0.95}, ""))
+    model.rival.on_event(Event(model.quarter, "export_control", "relaxed", {"scope": 0.9}, ""))
+    assert model.rival.scope == 0.9
+
+
+@pytest.mark.parametrize(("tariff", "market", "kept"), [(0.031, 0.15, 1.0), (1.0, 0.15, None), (1.0, 0.0, 1.0)])
+def test_the_rivals_tariff_cuts_only_chinese_firms_sales_in_its_market(small_model, tariff, market, kept):
+    model = small_model(f"firms.rival_market={market}")
+    factor = model.firms.tariff_factor(tariff)
+    if kept is not None:
+        assert factor == pytest.approx(kept)  # at the starting tariff, or with no sales in the rival's market
+    else:
+        assert 1.0 - market < factor < 1.0  # only the rival's share of foreign sales can be lost
+    firms = model.firms
+    before = twin(model).firms
+    for f, rate in ((before, 0.031), (firms, tariff)):
+        f.earn(0.0, 0.0, np.zeros(f.n), 1.0, 1.0, rate)
+    exporters = (firms.export > 0) & firms.genuine
+    foreign = exporters & ~firms.chinese
+    np.testing.assert_allclose(firms.revenue[foreign], before.revenue[foreign])  # the tariff is on Chinese goods
+    if kept is None:
+        assert (firms.revenue[exporters & firms.chinese] < before.revenue[exporters & firms.chinese]).all()
+
+
 def test_no_sanctions_at_zero_severity(small_config):
     from sim.run import simulate
 
