@@ -32,6 +32,9 @@ class RivalState(Actor, Agent):
         self.securitization = p.securitization0
         self.sanctions_start = Quarter.parse(p.sanctions.start, key="rival.sanctions.start").index
         self.outbound_start = Quarter.parse(p.outbound.start, key="rival.outbound.start").index
+        # the historical record lists every round up to its last one: rounds of the rival's own accord come after it
+        scheduled = [Quarter.parse(e.date).index for e in model.config.timeline.events if e.kind == "sanction_round"]
+        self.own_rounds_from = max(scheduled) + 1 if scheduled else self.sanctions_start
         self.outbound = 0.0
         self.capability = 1.0
         self.scope = 0.0
@@ -135,8 +138,9 @@ class RivalState(Actor, Agent):
         return self.rng.random(candidates.size) < prob
 
     def sanction(self, view: Perception) -> None:
-        """Hold listing rounds: scheduled ones (timeline, sized by the Chinese entities they listed) and its own when
-        securitization is high (``own_round`` entities); the expected share listed is ``round_share`` per entity,
+        """Hold listing rounds: scheduled ones (timeline, sized by the Chinese entities they listed) and, after the
+        timeline's last scheduled round (the record lists every round before it), its own when securitization is high
+        (``own_round`` entities); the expected share listed is ``round_share`` per entity,
         scaled by severity and the rival's securitization, so who and how many is still its decision."""
         s = self.p.sanctions
         self.listed_share = self.listed_capability_share = 0.0
@@ -144,7 +148,7 @@ class RivalState(Actor, Agent):
             self.pending_entities = 0.0
             return
         excess = max(0.0, self.securitization - s.threshold)
-        if self.rng.random() < s.endogenous_rate * excess:
+        if self.rng.random() < s.endogenous_rate * excess and view.world.quarter_index >= self.own_rounds_from:
             self.pending_entities += s.own_round
         if self.pending_entities > 0:
             firms = view.firms

@@ -1,14 +1,14 @@
 """Bayesian calibration by approximate Bayesian computation (ABC-SMC, pyabc; Toni et al. 2009, Beaumont et al. 2009).
 
 Priors are uniform over each free parameter's search bounds (``conf/calibration``). A particle's summary statistics
-are the ``fit`` targets of ``conf/targets``, each as its standardized deviation from the target's aim (the observed
-figure where the source gives one, else the tolerance's centre), in units of the tolerance on that side: 0 is the
-observation, +-1 the edge of its tolerance. The observed data are therefore all zeros and the distance is the
-Euclidean norm of the deviations (pyabc's ``PNormDistance``, p = 2); a target the run cannot compute counts as 10
-tolerances off. Each generation's tolerance is the median of the last generation's accepted distances (pyabc's
+are the ``fit`` targets of ``conf/targets``, each as its standardized deviation (:func:`deviation`): from the observed
+figure in units of the tolerance on that side (0 at the observation, +-1 at the tolerance's edge), or, for a target
+that is only an interval, 0 inside it and the distance beyond it in half-widths. The observed data are therefore all
+zeros and the distance is the Euclidean norm of the deviations (pyabc's ``PNormDistance``, p = 2); a target the run
+cannot compute counts as 10 tolerances off. Each generation's tolerance is the median of the last generation's accepted distances (pyabc's
 ``MedianEpsilon``). A particle is simulated with its own random streams (replications ``k*R .. k*R+R-1`` for the
-k-th proposal of the calibration, mean of the statistics over the R replications), so the posterior carries the
-model's own randomness, not one seed's.
+k-th proposal of the calibration; with R > 1 the statistic is that of the rule's mean over them), so the posterior
+carries the model's own randomness, not one seed's.
 
 Proposals run on the ensemble engine: :class:`EngineSampler` (a pyabc sampler) draws a batch of proposals, runs
 them as one study (chunks on the configured backend) and then lets pyabc weigh and accept them in proposal order,
@@ -20,7 +20,10 @@ bands, and whether the observed figure lies in the 90 % band (coverage).
 
 The result (``calibrated.yaml``: the posterior medians, which the baseline composes; ``posterior.csv``: the final
 particles and their weights) is written into the results folder; ``publish=true`` copies both into
-``conf/calibrated/``. Parameters not fitted this time keep the installed values (the fit was conditioned on them).
+``conf/calibrated/``; ``calibrated.yaml`` names ``conf/calibrated/posterior.csv`` as the posterior to draw from, so the
+two are meant to be published together. Parameters not fitted this time keep the installed values (the fit was
+conditioned on them). The run stops after the generation in which ``max_simulations`` is reached (pyabc checks the
+budget between generations), so it can run over by part of a generation.
 """
 
 from __future__ import annotations
@@ -77,10 +80,17 @@ def fit_targets(config: SimConfig) -> list[TargetConfig]:
 
 
 def deviation(target: TargetConfig, value: float) -> float:
-    """The standardized deviation of a simulated value from the target's aim, in tolerances on that side."""
-    aim = target.observed if target.observed is not None else (target.lo + target.hi) / 2
+    """The standardized deviation of a simulated value from the target.
+
+    With an observed figure: (value - observed) in units of the tolerance on that side (0 at the observation, +-1 at
+    the tolerance's edge). Without one the target is an interval, every value in it equally consistent: 0 inside
+    [lo, hi], outside the distance beyond the nearer bound in half-widths of the interval (+-1 one half-width out)."""
     if not math.isfinite(value):
         return MISSING_DEVIATION
+    if target.observed is None:
+        half = (target.hi - target.lo) / 2 or 1.0
+        return (value - target.hi) / half if value > target.hi else (value - target.lo) / half if value < target.lo else 0.0
+    aim = target.observed
     side = (target.hi - aim) if value >= aim else (aim - target.lo)
     side = side if side > 0 else (target.hi - target.lo) / 2 or 1.0
     return (value - aim) / side
@@ -120,6 +130,8 @@ class EngineModel:
 
     def simulate(self) -> None:
         """Run the recorded proposals as one study and queue their statistics for the replay."""
+        if not self.recorded:
+            return
         c, r = self.config, self.config.calibration.replications
         study = Study(
             [c],
@@ -174,7 +186,7 @@ def student_proposal(df: float = 5.0) -> Any:
             self.columns = list(X.columns)
             self.mean = w @ X.to_numpy()
             variance = (w @ (X.to_numpy() - self.mean) ** 2) / max(1.0 - float(w @ w), 1e-12)
-            self.scale = np.sqrt(np.maximum(variance, 1e-8))
+            self.scale = np.sqrt(np.maximum(variance, 0.05**2))  # a floor on the logit scale: one heavy particle cannot freeze a direction
 
         def rvs_single(self) -> Any:
             draw = self.mean + self.scale * np.random.standard_t(self.df, size=len(self.columns))
@@ -200,9 +212,15 @@ def engine_sampler(model: EngineModel, population: int) -> Any:
         def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None):  # noqa: ARG002
             sample = self._create_empty_sample()
             evaluations = accepted = 0
-            while accepted < n and evaluations < max_eval:
-                rate = accepted / evaluations if evaluations else (1.0 if all_accepted else self.acceptance)
-                size = int(min(max(math.ceil((n - accepted) / max(rate, 0.02) * 1.2), 1), 20 * population, max_eval - evaluations))
+            cap = max_eval if math.isinf(max_eval) else math.floor(max_eval)
+            while accepted < n and evaluations < cap:
+                need = n - accepted
+                if all_accepted:  # a prior sample: every proposal is kept
+                    size = need
+                else:
+                    rate = accepted / evaluations if evaluations else self.acceptance
+                    size = min(max(math.ceil(need / max(rate, 0.02) * 1.2), 1), 20 * population)
+                size = int(min(size, cap - evaluations))
                 state = np.random.get_state()
                 model.replaying = False
                 for _ in range(size):
@@ -233,22 +251,25 @@ def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: list[float])
     return [float(values[order][min(np.searchsorted(cumulative, q), len(values) - 1)]) for q in qs]
 
 
-def predictive(config: SimConfig, posterior: pd.DataFrame, names: list[str], draws: int, bar: Any) -> pd.DataFrame:
-    """Every target under the posterior predictive: ``draws`` parameter sets resampled by weight, one run each."""
+def predictive(config: SimConfig, posterior: pd.DataFrame, names: list[str], draws: int, bar: Any, first: int) -> pd.DataFrame:
+    """Every target under the posterior predictive: ``draws`` parameter sets resampled by weight, one run each, on
+    replications ``first``, ``first + 1``... (streams no proposal used). A draw whose rule cannot be computed counts
+    as a miss in ``in_tolerance`` and in ``failed``."""
     rng = np.random.default_rng(np.random.SeedSequence([config.seed, 13]))
     picks = rng.choice(len(posterior), size=draws, p=posterior["weight"] / posterior["weight"].sum())
     values = [{n: float(posterior[n].iloc[i]) for n in names} for i in picks]
-    study = Study([config], [(0, v) for v in values], [{"draw": i} for i in range(draws)], [0], offsets=list(range(draws)))
+    study = Study([config], [(0, v) for v in values], [{"draw": i} for i in range(draws)], [first], offsets=list(range(draws)))
     frames = list(wide(run_study(study, config.ensemble, Path(config.output.root), "predictive", bar)).values())
     rows = []
     for t in config.validation.targets:
         sims = np.array([RULES[t.rule][1](w, dict(t.params)) for w in frames], dtype=float)
+        failed = int((~np.isfinite(sims)).sum())
         sims = sims[np.isfinite(sims)]
         q = np.quantile(sims, [0.05, 0.25, 0.5, 0.75, 0.95]) if sims.size else [np.nan] * 5
         aim = t.observed if t.observed is not None else (t.lo + t.hi) / 2
         rows.append(
             {"target": t.name, "use": t.use, "observed": t.observed, "lo": t.lo, "hi": t.hi, "q05": q[0], "q25": q[1], "median": q[2],
-             "q75": q[3], "q95": q[4], "in_tolerance": float(np.mean((sims >= t.lo) & (sims <= t.hi))) if sims.size else 0.0,
+             "q75": q[3], "q95": q[4], "in_tolerance": float(((sims >= t.lo) & (sims <= t.hi)).sum() / draws), "failed": failed,
              "aim_in_90": bool(q[0] <= aim <= q[4]), "source": t.source}
         )  # fmt: skip
     return pd.DataFrame(rows)
@@ -296,34 +317,38 @@ def run_calibration(config: SimConfig, out: Path, installed: Path = INSTALLED) -
     bounds = check_parameters(config)
     names, targets, c = list(bounds), fit_targets(config), config.calibration
     started = time.time()
-    logging.getLogger("ABC").setLevel(logging.WARNING)  # the progress bar says how far it is; pyabc's per-generation log is in abc.db
-    outer_state = np.random.get_state()
+    logger = logging.getLogger("ABC")
+    level, outer_state = logger.level, np.random.get_state()
+    logger.setLevel(logging.WARNING)  # the progress bar says how far it is; pyabc's per-generation log is in abc.db
     np.random.seed(config.seed % 2**32)  # pyabc draws its proposals from numpy's global stream (restored afterwards)
     prior = pyabc.Distribution(**dict.fromkeys(names, pyabc.RV("logistic", 0, 1)))  # uniform on [lo, hi] after natural()
     budget = c.max_simulations * c.replications + c.predictive_draws
-    with progress(budget, 0, config.ensemble, "calibrate") as bar:
-        model = EngineModel(config, bounds, targets, bar)
-        abc = pyabc.ABCSMC(
-            model,
-            prior,
-            pyabc.PNormDistance(p=2),
-            population_size=c.population,
-            transitions=student_proposal(),
-            sampler=engine_sampler(model, c.population),
-            eps=pyabc.MedianEpsilon(),
-        )
-        abc.new(f"sqlite:///{out / 'abc.db'}", dict.fromkeys((t.name for t in targets), 0.0))
-        history = abc.run(
-            minimum_epsilon=c.min_epsilon,
-            max_nr_populations=c.generations,
-            min_acceptance_rate=c.min_acceptance,
-            max_total_nr_simulations=c.max_simulations,
-        )
-        frame, weights = history.get_distribution(m=0, t=history.max_t)
-        posterior = pd.DataFrame([natural(row, bounds) for _, row in frame[names].iterrows()])
-        posterior["weight"] = np.asarray(weights, dtype=float)
-        check = predictive(config, posterior, names, c.predictive_draws, bar)
-    np.random.set_state(outer_state)
+    try:
+        with progress(budget, 0, config.ensemble, "calibrate") as bar:
+            model = EngineModel(config, bounds, targets, bar)
+            abc = pyabc.ABCSMC(
+                model,
+                prior,
+                pyabc.PNormDistance(p=2),
+                population_size=c.population,
+                transitions=student_proposal(),
+                sampler=engine_sampler(model, c.population),
+                eps=pyabc.MedianEpsilon(),
+            )
+            abc.new(f"sqlite:///{out / 'abc.db'}", dict.fromkeys((t.name for t in targets), 0.0))
+            history = abc.run(
+                minimum_epsilon=c.min_epsilon,
+                max_nr_populations=c.generations,
+                min_acceptance_rate=c.min_acceptance,
+                max_total_nr_simulations=c.max_simulations,
+            )
+            frame, weights = history.get_distribution(m=0, t=history.max_t)
+            posterior = pd.DataFrame([natural(row, bounds) for _, row in frame[names].iterrows()])
+            posterior["weight"] = np.asarray(weights, dtype=float)
+            check = predictive(config, posterior, names, c.predictive_draws, bar, first=model.proposals * c.replications)
+    finally:
+        np.random.set_state(outer_state)
+        logger.setLevel(level)
     populations = history.get_all_populations()
     generations = populations[populations["t"] >= 0].rename(columns={"t": "generation"})
     w = posterior["weight"].to_numpy()
@@ -338,7 +363,8 @@ def run_calibration(config: SimConfig, out: Path, installed: Path = INSTALLED) -
         "generations": int(history.max_t + 1),
         "epsilon": float(generations["epsilon"].iloc[-1]),
         "simulations": int(history.total_nr_simulations),
-        "runs": int(history.total_nr_simulations) * c.replications + c.predictive_draws,
+        "proposals_run": model.proposals,  # with those run in a batch past a generation's last acceptance
+        "runs": model.proposals * c.replications + c.predictive_draws,
         "seconds": time.time() - started,
         "fit_targets": len(targets),
         "fit_in_90": int(check[check["use"] == "fit"]["aim_in_90"].sum()),
