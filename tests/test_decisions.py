@@ -196,6 +196,16 @@ def test_a_round_that_listed_more_entities_lists_more_firms(small_model):
     assert large.rival.entity_list.sum() > 5 * max(small.rival.entity_list.sum(), 1)
 
 
+def test_the_rival_lists_of_its_own_accord_only_after_the_records_last_round(small_model):
+    """The timeline lists every historical round; rounds of the rival's own accord belong to the projection."""
+    early = small_model("agents.firms.n=2000", "rival.sanctions.threshold=0", "rival.sanctions.endogenous_rate=1")
+    early.rival.securitization = 1.0
+    late = twin(early)
+    early.rival.sanction(early.perceive(world={"quarter_index": Quarter.parse("2021Q1").index}))
+    late.rival.sanction(late.perceive(world={"quarter_index": Quarter.parse("2026Q1").index}))
+    assert early.rival.entity_list.sum() == 0 and late.rival.entity_list.sum() > 0
+
+
 def test_an_export_rule_can_relax_the_scope(small_model):
     from sim.timeline import Event
 
