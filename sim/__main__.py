@@ -334,9 +334,9 @@ def run_analysis(command: Command) -> None:
             prior = f"[{u['prior'][0]:g}, {u['prior'][1]:g}]"
             print(f"  {name:<40} median {u['median']:.4g}  90% [{u['q05']:.4g}, {u['q95']:.4g}]  prior {prior}")
         check = pd.read_csv(folder.final / "predictive.csv")
-        print(check[["target", "use", "observed", "q05", "median", "q95", "aim_in_90"]].to_string(index=False))
-        print(f"observed (or aim) inside the posterior predictive 90% band: fit {summary['fit_in_90']} of {summary['fit_targets']}, "
-              f"holdout {summary['holdout_in_90']} of {summary['holdout_targets']}")  # fmt: skip
+        print(check[["target", "use", "observed", "lo", "hi", "q05", "median", "q95", "covered_90"]].to_string(index=False))
+        print(f"observed inside the posterior predictive 90% band (an interval target: overlapping it): fit {summary['fit_in_90']} "
+              f"of {summary['fit_targets']}, holdout {summary['holdout_in_90']} of {summary['holdout_targets']}")  # fmt: skip
     elif config.analysis == Analysis.structures:
         print(result.pivot(index="claim", columns="structure", values="verdict").to_string())
     elif config.analysis == Analysis.regimes:
