@@ -31,7 +31,21 @@ def baseline():
     return runs
 
 
-@pytest.mark.parametrize("pattern", sorted(PATTERNS))
+# Not met at the ABC posterior medians (issue 13): fitted to the post-2018 chip self-sufficiency series as well, the
+# calibration trades the article's fast 2017 securitization (1), the take-off of the literature (4) and the surge of
+# domestic inputs after the sanctions (7, which the observed series itself contradicts: 15.3 % in 2018, 18.2 % in
+# 2022) for the low observed self-sufficiency. docs/validation.md and docs/ODD.md section 9 report it. Strict: a
+# pattern that holds again fails here, so the documentation is updated with it.
+NOT_MET = {1, 4, 7}
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        pytest.param(k, marks=pytest.mark.xfail(strict=True, reason="not met at the posterior medians")) if k in NOT_MET else k
+        for k in sorted(PATTERNS)
+    ],
+)
 def test_series_patterns_hold_in_every_replication(baseline, pattern):
     failed = {f for _, w in baseline for f in PATTERNS[pattern](w)}
     assert not failed, f"pattern {pattern}: {sorted(failed)}"
