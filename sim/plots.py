@@ -117,10 +117,12 @@ def overview(frame: pd.DataFrame, events: list[Event], path: Path, bands: pd.Dat
             mark_projection(ax, events, frame, label=i == 0)
         if bands is not None:
             n = int(bands["draws"].iloc[0])
-            fig.suptitle(f"lines: the posterior-median run; bands: 50 % and 90 % of {n} posterior draws", fontsize=8, y=0.995, color="0.3")
-        fig.tight_layout(rect=(0, 0.06, 1, 0.985))
-        if events:
-            fig.text(0.01, 0.005, textwrap.fill("Events: " + event_key(events), 190), fontsize=6, color="0.3", va="bottom")
+            caption = f"lines: the run at the config's values; bands: 50 % and 90 % of {n} posterior draws"
+            fig.suptitle(caption, fontsize=8, y=0.995, color="0.3")
+        key = textwrap.fill("Events: " + event_key(events), 190) if events else ""
+        fig.tight_layout(rect=(0, 0.012 * (key.count("\n") + 1) + 0.03 if key else 0.02, 1, 0.985))  # room for the key below
+        if key:
+            fig.text(0.01, 0.005, key, fontsize=6, color="0.3", va="bottom")
         fig.savefig(path)
         plt.close(fig)
 
