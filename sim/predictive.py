@@ -36,6 +36,16 @@ def posterior(config: SimConfig) -> pd.DataFrame | None:
     return table
 
 
+def resample(table: pd.DataFrame, n: int, key: int, seed: int, skip: frozenset[str] = frozenset()) -> list[dict[str, float]]:
+    """``n`` parameter sets resampled from the particles by weight, on the stream ``(seed, key)``; the parameters in
+    ``skip`` are left out (the caller's value stands)."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, key]))
+    weights = table["weight"].to_numpy(dtype=float)
+    picks = rng.choice(len(table), size=n, p=weights / weights.sum())
+    names = [c for c in table.columns if c != "weight" and c not in skip]
+    return [{name: float(table[name].iloc[i]) for name in names} for i in picks]
+
+
 def draws(config: SimConfig, table: pd.DataFrame, n: int) -> list[dict[str, float]]:
     """``n`` parameter sets resampled by weight (seeded by the root seed); parameters the user moved off the installed
     value are held at the user's value."""
@@ -44,10 +54,7 @@ def draws(config: SimConfig, table: pd.DataFrame, n: int) -> list[dict[str, floa
     installed = {k: float(v) for k, v in calibrated().items()}
     names = [c for c in table.columns if c != "weight"]
     held = {name for name in names if name in installed and not math.isclose(_value(config, name), installed[name], rel_tol=1e-9)}
-    rng = np.random.default_rng(np.random.SeedSequence([config.seed, 0x9E37]))
-    weights = table["weight"].to_numpy(dtype=float)
-    picks = rng.choice(len(table), size=n, p=weights / weights.sum())
-    return [{name: float(table[name].iloc[i]) for name in names if name not in held} for i in picks]
+    return resample(table, n, 0x9E37, config.seed, frozenset(held))
 
 
 def _value(config: SimConfig, name: str) -> float:
@@ -57,12 +64,12 @@ def _value(config: SimConfig, name: str) -> float:
     return float(node)
 
 
-def run_draws(config: SimConfig, sets: list[dict[str, float]], label: str, bar: Any = None) -> list[pd.DataFrame]:
-    """One run per parameter set on the ensemble engine, draw k on replication ``config.replication + k + 1``."""
-    study = Study(
-        [config], [(0, values) for values in sets], [{"draw": k} for k in range(len(sets))], [config.replication + 1],
-        offsets=list(range(len(sets))),
-    )  # fmt: skip
+def run_draws(config: SimConfig, sets: list[dict[str, float]], label: str, bar: Any = None, first: int | None = None) -> list[pd.DataFrame]:
+    """One run per parameter set on the ensemble engine, draw k on replication ``first + k`` (by default
+    ``config.replication + 1``: the point run keeps ``config.replication``)."""
+    first = config.replication + 1 if first is None else first
+    n = len(sets)
+    study = Study([config], [(0, values) for values in sets], [{"draw": k} for k in range(n)], [first], offsets=list(range(n)))
     frames = wide(run_study(study, config.ensemble, Path(config.output.root), label, bar))
     return [frames[k] for k in sorted(frames)]
 

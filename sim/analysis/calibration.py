@@ -42,11 +42,12 @@ import yaml
 from omegaconf import OmegaConf
 
 from sim.analysis.sensitivity import parameter_space
-from sim.analysis.validation import RULES, check_targets
+from sim.analysis.validation import RULES, check_targets, posterior_targets
 from sim.config import CONF_DIR, ConfigError, SimConfig, TargetConfig, dotted
 from sim.ensemble import Keep, Study, progress, run_study, wide
 from sim.io import provenance, result_config_yaml, write_json, write_text
 from sim.parameters import schema_field
+from sim.predictive import resample, run_draws
 
 INSTALLED = CONF_DIR / "calibrated" / "default.yaml"  # the values the baseline composes (publish=true replaces it)
 POSTERIOR = "posterior.csv"  # beside calibrated.yaml, here and (publish=true) in conf/calibrated/
@@ -252,29 +253,11 @@ def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: list[float])
     return [float(values[order][min(np.searchsorted(cumulative, q), len(values) - 1)]) for q in qs]
 
 
-def predictive(config: SimConfig, posterior: pd.DataFrame, names: list[str], draws: int, bar: Any, first: int) -> pd.DataFrame:
+def predictive(config: SimConfig, posterior: pd.DataFrame, draws: int, bar: Any, first: int) -> pd.DataFrame:
     """Every target under the posterior predictive: ``draws`` parameter sets resampled by weight, one run each, on
-    replications ``first``, ``first + 1``... (streams no proposal used). A draw whose rule cannot be computed counts
-    as a miss in ``in_tolerance`` and in ``failed``."""
-    rng = np.random.default_rng(np.random.SeedSequence([config.seed, 13]))
-    picks = rng.choice(len(posterior), size=draws, p=posterior["weight"] / posterior["weight"].sum())
-    values = [{n: float(posterior[n].iloc[i]) for n in names} for i in picks]
-    study = Study([config], [(0, v) for v in values], [{"draw": i} for i in range(draws)], [first], offsets=list(range(draws)))
-    frames = list(wide(run_study(study, config.ensemble, Path(config.output.root), "predictive", bar)).values())
-    rows = []
-    for t in config.validation.targets:
-        sims = np.array([RULES[t.rule][1](w, dict(t.params)) for w in frames], dtype=float)
-        failed = int((~np.isfinite(sims)).sum())
-        sims = sims[np.isfinite(sims)]
-        q = np.quantile(sims, [0.05, 0.25, 0.5, 0.75, 0.95]) if sims.size else [np.nan] * 5
-        # an observed figure inside the 90 % band; a target that is only an interval, the band overlapping it
-        covered = bool(q[0] <= t.observed <= q[4]) if t.observed is not None else bool(q[0] <= t.hi and q[4] >= t.lo)
-        rows.append(
-            {"target": t.name, "use": t.use, "observed": t.observed, "lo": t.lo, "hi": t.hi, "q05": q[0], "q25": q[1], "median": q[2],
-             "q75": q[3], "q95": q[4], "in_tolerance": float(((sims >= t.lo) & (sims <= t.hi)).sum() / draws), "failed": failed,
-             "covered_90": covered, "source": t.source}
-        )  # fmt: skip
-    return pd.DataFrame(rows)
+    replications ``first``, ``first + 1``... (streams no proposal used)."""
+    sets = resample(posterior, draws, 13, config.seed)
+    return posterior_targets(config.validation.targets, run_draws(config, sets, "predictive", bar, first))
 
 
 def calibrated_yaml(values: dict[str, float], summary: dict) -> str:
@@ -347,7 +330,7 @@ def run_calibration(config: SimConfig, out: Path, installed: Path = INSTALLED) -
             frame, weights = history.get_distribution(m=0, t=history.max_t)
             posterior = pd.DataFrame([natural(row, bounds) for _, row in frame[names].iterrows()])
             posterior["weight"] = np.asarray(weights, dtype=float)
-            check = predictive(config, posterior, names, c.predictive_draws, bar, first=model.proposals * c.replications)
+            check = predictive(config, posterior, c.predictive_draws, bar, first=model.proposals * c.replications)
     finally:
         np.random.set_state(outer_state)
         logger.setLevel(level)

@@ -189,9 +189,9 @@ def _calibration_note(config: SimConfig) -> str:
 
 def _coverage(targets: pd.DataFrame) -> list[str]:
     """The posterior predictive's coverage of the fit and holdout targets, one sentence."""
-    if "pp_covered" not in targets:
+    if "pp_covered_90" not in targets:
         return []
-    parts = [f"{use} {int(t['pp_covered'].sum())} of {len(t)}" for use, t in targets.groupby("use")]
+    parts = [f"{use} {int(t['pp_covered_90'].sum())} of {len(t)}" for use, t in targets.groupby("use")]
     return [f"Observed figure inside the posterior predictive 90% band (an interval target: the band overlaps it): {', '.join(parts)}.", ""]
 
 
@@ -219,7 +219,7 @@ def report(config: SimConfig, targets: pd.DataFrame, claims: pd.DataFrame, figur
         band = (
             "-"
             if "pp_median" not in targets
-            else f"{r.pp_median:.3g} [{r.pp_q05:.3g}, {r.pp_q95:.3g}]" + ("" if r.pp_covered else " (misses)")
+            else f"{r.pp_median:.3g} [{r.pp_q05:.3g}, {r.pp_q95:.3g}]" + ("" if r.pp_covered_90 else " (misses)")
         )
         lines.append(
             f"| {r.target} | {r.use} | {r.rule} | {_cell(r.mean, r.ci_low, r.ci_high)} | {band} | {_observed(r.observed)} "
@@ -278,15 +278,21 @@ def posterior_arms(config: SimConfig, arms: dict[tuple[str, ...], SimConfig]) ->
 
 
 def posterior_targets(targets: list[TargetConfig], runs: list[pd.DataFrame]) -> pd.DataFrame:
-    """Each target under the posterior predictive: its 5 %, 50 % and 95 % quantiles over draws and whether the observed
-    figure lies in that 90 % band (for a target that is only an interval, whether the band overlaps it)."""
+    """Each target under the posterior predictive: its quantiles over draws, the share of draws inside the tolerance
+    and whether the observed figure lies in the 90 % band (a target that is only an interval: whether the band overlaps
+    it). A draw whose rule cannot be computed counts as a miss in ``in_tolerance`` and in ``failed``."""
     rows = []
     for t in targets:
         values = np.array([RULES[t.rule][1](w, dict(t.params)) for w in runs], dtype=float)
+        failed = int((~np.isfinite(values)).sum())
         values = values[np.isfinite(values)]
-        q05, q50, q95 = np.quantile(values, [0.05, 0.5, 0.95]) if values.size else (np.nan,) * 3
-        covered = q05 <= t.observed <= q95 if t.observed is not None else q05 <= t.hi and q95 >= t.lo  # an interval: overlap
-        rows.append({"target": t.name, "pp_q05": q05, "pp_median": q50, "pp_q95": q95, "pp_covered": bool(covered)})
+        q = np.quantile(values, [0.05, 0.25, 0.5, 0.75, 0.95]) if values.size else [np.nan] * 5
+        covered = q[0] <= t.observed <= q[4] if t.observed is not None else q[0] <= t.hi and q[4] >= t.lo
+        rows.append(
+            {"target": t.name, "use": t.use, "observed": t.observed, "lo": t.lo, "hi": t.hi, "q05": q[0], "q25": q[1], "median": q[2],
+             "q75": q[3], "q95": q[4], "in_tolerance": float(((values >= t.lo) & (values <= t.hi)).sum() / len(runs)), "failed": failed,
+             "covered_90": bool(covered), "source": t.source}
+        )  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -315,7 +321,8 @@ def run_validation(config: SimConfig, out: Path) -> tuple[pd.DataFrame, pd.DataF
     drawn = posterior_arms(config, configs)
     if drawn is not None:
         print(f"validate: {len(configs)} arms x {config.predictive.draws} posterior draws", flush=True)
-        targets = targets.merge(posterior_targets(config.validation.targets, drawn[()]), on="target")
+        scored = posterior_targets(config.validation.targets, drawn[()])[["target", "q05", "median", "q95", "covered_90"]]
+        targets = targets.merge(scored.add_prefix("pp_").rename(columns={"pp_target": "target"}), on="target")
         claims["p_posterior"] = posterior_claims(config.validation.claims, drawn)
         claims["draws"] = config.predictive.draws
     (out / "img").mkdir(parents=True, exist_ok=True)
