@@ -1,4 +1,4 @@
-"""Teaching demo: the securitization model in the browser (Mesa SolaraViz), one model per visitor.
+"""Teaching demo: the securitization model in the browser (Solara), one model per visitor.
 
 Start it (after ``pip install -e '.[app]'``), from any directory, bound to this machine only::
 
@@ -7,47 +7,42 @@ Start it (after ``pip install -e '.[app]'``), from any directory, bound to this 
 then open http://127.0.0.1:8765. ``--host 127.0.0.1`` keeps it on this machine (Solara's own default is
 ``localhost``, or ``$HOST``); pass ``--host 0.0.0.0`` only to serve a classroom network on purpose.
 ``--production`` keeps the page from asking for anything outside the machine: every front-end asset
-comes from the ``solara-assets`` package and the charts are drawn server-side with matplotlib, so the
-demo works offline. ``--no-check-version`` skips Solara's start-up look-up of its newest release on
-PyPI. Give the module name ``sim.app`` rather than the path ``sim/app.py``: Solara runs a path as a
-script with ``sim/`` put first on ``sys.path``, so the package's modules (``config``, ``io``, ``run``...)
-would shadow any top-level module of the same name imported after them.
-docs/teaching.md has the class plan.
+comes from the ``solara-assets`` package (ECharts 5.4.0 among them), so the demo works offline.
+``--no-check-version`` skips Solara's start-up look-up of its newest release on PyPI. Give the module
+name ``sim.app`` rather than the path ``sim/app.py``: Solara runs a path as a script with ``sim/`` put
+first on ``sys.path``, so the package's modules (``config``, ``io``, ``run``...) would shadow any
+top-level module of the same name imported after them. docs/teaching.md has the class plan.
 
-Controls (left): the centre's strategy, sanction severity, the rival's responsiveness (mirroring),
-China's outreach (base share of its AI budget spent abroad), the salary premium for mobile talent, the
-size of the public and the seed. A changed control applies on **Reset**; Step advances one quarter, the play button runs on to
-2030Q4. Main view: the current quarter with the events so far, the mobilization chart (each audience's
-adoption and both states' securitization), the five consequences, the provinces and a slice of the
-public's network coloured by adoption, and the intended goals (capability, self-reliance).
+The page explains itself (the About tab: the question, the actors, the controls, the consequences,
+things to try, how to cite; a tooltip on every control). Charts are ECharts options drawn by the
+browser, so a step sends a few kilobytes of numbers instead of re-rendering server-side images; each
+time chart numbers the events so far (keyed below it) and marks the current quarter. "Keep this run"
+draws the current run as dotted lines beside the next; "Download CSV" saves the run's series.
+Mesa's :class:`~mesa.visualization.solara_viz.ModelController` gives Reset, play and Step.
 """
 
 from __future__ import annotations
 
 import html
-import io
 import math
 import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import markdown
-import matplotlib
+import numpy as np
+import pandas as pd
+import solara
+import solara.lab
+from mesa.visualization.solara_viz import ModelController
+from mesa.visualization.utils import update_counter
+from solara.components.echarts import EchartsWidget
 
-matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-import scipy.sparse as sp  # noqa: E402
-import solara  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
-from mesa.visualization import SolaraViz  # noqa: E402
-from mesa.visualization.utils import update_counter  # noqa: E402
-
-from sim.config import Strategy, load_config  # noqa: E402
-from sim.indicators import CONSEQUENCE_LEVELS, INDICATORS, MOBILIZATION  # noqa: E402
-from sim.model import SecuritizationModel  # noqa: E402
-from sim.plots import STYLE  # noqa: E402
-from sim.run import stream_seed  # noqa: E402
+from sim.config import Strategy, load_config
+from sim.indicators import CONSEQUENCE_LEVELS, INDICATORS, MOBILIZATION
+from sim.model import SecuritizationModel
+from sim.run import stream_seed
 
 # Hydra's compose API keeps one global state: two visitors pressing Reset at once must not overlap.
 _CONFIG_LOCK = threading.Lock()
@@ -55,9 +50,63 @@ _DEFAULT = load_config()
 
 READOUT = ("capability_ratio", "ai_economy", "domestic_input_share", "global_access", "talent_capital_stock", "adoption_public")
 TITLE = "Securitization of AI in China: teaching demo"
-CLASS_PUBLIC = 2000  # citizens: small, so a step takes well under a second
+CLASS_PUBLIC = 2000  # citizens: small, so a step is quick (shares do not depend on the count: tests/test_model.py)
 CLASS_SEED = 0
 PUBLIC_SAMPLE = 120  # consecutive citizens on the small-world ring drawn in the network view
+PLAY_MS = 101  # pause between quarters while playing [ms]
+# Okabe & Ito's colour-blind-safe palette (https://jfly.uni-koeln.de/color/), black last
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of the page: its meaning, unit and range, shown as its label and tooltip."""
+
+    name: str
+    label: str
+    help: str
+    default: float | int | str
+    lo: float = 0.0
+    hi: float = 1.0
+    step: float = 0.05
+    kind: str = "float"  # float | int | select
+
+
+CONTROLS = [
+    Control(
+        "strategy", "Centre's strategy", "How the central state frames AI. historical: it decides each quarter from the threat it "
+        "perceives (the model's default); none: it never frames AI as a security matter; restrained: it frames it half as "
+        "often; maximal: it frames it as a security matter from the start.", _DEFAULT.central.strategy.value, kind="select",
+    ),
+    Control(
+        "severity", "Sanction severity (0-1)", "How hard the rival's listings and export controls bite: 0 none, 1 the whole "
+        f"listed share of firms loses access to the rival's market and inputs. Range 0-1; default {_DEFAULT.rival.sanctions.severity:g}.",
+        _DEFAULT.rival.sanctions.severity,
+    ),
+    Control(
+        "mirror", "Rival mirroring (per quarter)", "How fast the rival state's securitization of China's AI follows China's own "
+        f"securitization: the share of the gap it closes each quarter. Range 0-0.2; default {_DEFAULT.rival.mirror:g} (calibrated).",
+        _DEFAULT.rival.mirror, 0.0, 0.2, 0.01,
+    ),
+    Control(
+        "outreach", "Outreach (share of AI budget)", "The share of the centre's AI budget spent on courting third countries "
+        f"for its governance initiatives. Range 0-0.5; default {_DEFAULT.central.outreach:g}.", _DEFAULT.central.outreach, 0.0, 0.5,
+    ),
+    Control(
+        "salary_premium", "Salary premium for talent (x wage)", "Extra pay Chinese firms offer mobile AI talent, as a share of "
+        f"the wage abroad (0.3 = 30 % more). Range 0-1.5; default {_DEFAULT.firms.salary_premium:g}.", _DEFAULT.firms.salary_premium,
+        0.0, 1.5,
+    ),
+    Control(
+        "public_n", "Citizens (agents)", "How many citizens represent the public on its social network. Shares do not depend "
+        "on it; more citizens make each quarter slower. Range 500-20,000; the command line uses 10,000.", CLASS_PUBLIC, 500, 20000,
+        500, kind="int",
+    ),
+    Control(
+        "seed", "Seed", "The random seed: the same settings and seed always give the same run; another seed, another draw "
+        "of the model's randomness. Range 0-99.", CLASS_SEED, 0, 99, 1, kind="int",
+    ),
+]  # fmt: skip
 
 
 def overrides(
@@ -84,8 +133,8 @@ def overrides(
 class ClassroomModel(SecuritizationModel):
     """The model built from the app's controls, seeded exactly as :func:`sim.run.build_model` seeds a run.
 
-    SolaraViz re-creates the model on Reset as ``type(model)(**params)``, so the controls are this
-    class's keyword arguments (a plain factory function would not survive a Reset). The model stops
+    Mesa's ModelController re-creates the model on Reset as ``type(model)(**params)``, so the controls are
+    this class's keyword arguments (a plain factory function would not survive a Reset). The model stops
     (``running = False``) at ``time.end``, so the play button halts at 2030Q4, and steps asked for after
     it do nothing.
     """
@@ -114,22 +163,63 @@ class ClassroomModel(SecuritizationModel):
             self.running = False
 
 
+@dataclass(frozen=True, eq=False)  # compared by identity: a kept run is a new object
+class Kept:
+    """A run kept for comparison: its settings in words and its series."""
+
+    label: str
+    frame: pd.DataFrame
+
+
 # --- what the page shows ----------------------------------------------------------------------
-def status_markdown(model: SecuritizationModel) -> str:
-    """The current quarter, the settings of this run and the events so far (newest first)."""
-    c = model.config
+def clock(model: SecuritizationModel) -> str:
+    """The simulated quarter, in place of a step counter."""
     if model.steps == 0:
-        head = f"### Start of {model.start} · step 0 of {model.n_steps}\n\nPress **Step** or ▶ to simulate the first quarter."
-        happened = []
-    else:
-        head = f"### End of {model.quarter} · step {model.steps} of {model.n_steps}"
-        happened = [e for e in model.timeline.events if e.quarter <= model.quarter]
-    settings = (
-        f"strategy **{c.central.strategy.value}** · sanction severity {c.rival.sanctions.severity:g} · "
-        f"rival responsiveness {c.rival.mirror:g} · outreach {c.central.outreach:g} · "
-        f"salary premium {c.firms.salary_premium:g} · public {c.agents.public.n:,} · seed {c.seed}"
+        return f"Start of {model.start} · quarter 0 of {model.n_steps}"
+    return f"End of {model.quarter} · quarter {model.steps} of {model.n_steps}"
+
+
+def settings_text(model: SecuritizationModel) -> str:
+    c = model.config
+    return (
+        f"strategy {c.central.strategy.value} · sanction severity {c.rival.sanctions.severity:g} · "
+        f"rival mirroring {c.rival.mirror:g} · outreach {c.central.outreach:g} · "
+        f"salary premium {c.firms.salary_premium:g} · citizens {c.agents.public.n:,} · seed {c.seed}"
     )
-    lines = [head, "", settings + "  \n*(a changed control applies on Reset)*", ""]
+
+
+def cli_differences(model: SecuritizationModel) -> str:
+    """What separates this run from ``python -m sim`` on its defaults, said plainly (empty when nothing does)."""
+    c, d = model.config, _DEFAULT
+    parts = []
+    if c.agents.public.n != d.agents.public.n:
+        parts.append(f"{c.agents.public.n:,} citizens (the command line: {d.agents.public.n:,}; shares do not depend on it)")
+    if c.seed != d.seed:
+        parts.append(f"seed {c.seed} (the command line: {d.seed})")
+    moved = [ctl.label for ctl in CONTROLS[:5] if _control_value(model, ctl.name) != ctl.default]
+    if moved:
+        parts.append("changed: " + ", ".join(moved))
+    parts.append("the command line also draws 20 runs from the calibration's posterior for bands; this is one run")
+    return "Differs from `python -m sim`: " + "; ".join(parts) + "."
+
+
+def _control_value(model: SecuritizationModel, name: str) -> float | str:
+    c = model.config
+    return {
+        "strategy": c.central.strategy.value,
+        "severity": c.rival.sanctions.severity,
+        "mirror": c.rival.mirror,
+        "outreach": c.central.outreach,
+        "salary_premium": c.firms.salary_premium,
+    }[name]
+
+
+def status_markdown(model: SecuritizationModel) -> str:
+    """The current quarter, the settings of this run and the events so far, numbered as on the charts (newest first)."""
+    lines = [f"### {clock(model)}", ""]
+    if model.steps == 0:
+        lines += ["Press **Step** or ▶ to simulate the first quarter.", ""]
+    lines += [settings_text(model) + "  \n*(a changed control applies on Reset)*", "", f"*{cli_differences(model)}*", ""]
     if model.steps:
         now = {name: INDICATORS[name].measure(model) for name in READOUT}
         lines += [
@@ -138,244 +228,393 @@ def status_markdown(model: SecuritizationModel) -> str:
             f"foreign talent & capital in China {now['talent_capital_stock']:.1%} · public echoing {now['adoption_public']:.0%}",
             "",
         ]
+    happened = events_so_far(model)
     if happened:
-        lines.append(f"**Events so far ({len(happened)} of {len(model.timeline.events)}):**")
-        lines.append("")
-        lines += [f"- {e.quarter} {html.escape(e.name, quote=False)}" for e in reversed(happened)]
+        lines += [f"**Events so far ({len(happened)} of {len(model.timeline.events)}), numbered as on the charts:**", ""]
+        lines += [f"{i}. {e.quarter} {html.escape(e.name, quote=False)}" for i, e in reversed(happened)]
+        lines[-len(happened) :] = [f"- **{line.split('. ', 1)[0]}** {line.split('. ', 1)[1]}" for line in lines[-len(happened) :]]
     else:
         first = model.timeline.events[0] if model.timeline.events else None
-        lines.append(
-            f"No events yet; the first is {html.escape(first.name, quote=False)} in {first.quarter}."
-            if first
-            else "This timeline has no events."
-        )
+        lines.append(f"No events yet; the first is {html.escape(first.name, quote=False)} in {first.quarter}." if first else "No events.")
     return "\n".join(lines)
 
 
-def _years(model: SecuritizationModel, n: int) -> np.ndarray:
-    return np.array([(model.start + i).decimal for i in range(n)])
+def events_so_far(model: SecuritizationModel) -> list[tuple[int, object]]:
+    """(number, event) for the events up to the current quarter; numbers count from 1 over the whole timeline."""
+    if model.steps == 0:
+        return []
+    return [(i, e) for i, e in enumerate(model.timeline.events, start=1) if e.quarter <= model.quarter]
 
 
-def _time_axes(ax, model: SecuritizationModel, title: str) -> None:
-    ax.set_xlim(model.start.decimal - 0.5, model.end.decimal + 0.5)
-    ax.set_title(title, loc="left", fontsize=10)
+_FRAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> (steps, its series): built once a quarter
+
+
+def series_so_far(model: SecuritizationModel) -> pd.DataFrame:
+    """The run's series so far (quarter x indicator), built once per quarter however many charts read it."""
+    steps, frame = _FRAMES.get(model, (-1, None))
+    if steps != model.steps:
+        frame = model.datacollector.get_model_vars_dataframe()
+        _FRAMES[model] = (model.steps, frame)
+    return frame
+
+
+def _series(frame: pd.DataFrame, name: str) -> list[float | None]:
+    """One indicator's values by quarter from the start (the chart's category axis holds the quarters)."""
+    values = frame[name].to_numpy(dtype=float) if name in frame else np.array([])
+    return [round(float(v), 4) if math.isfinite(v) else None for v in values]
+
+
+def _quarters(model: SecuritizationModel) -> list[str]:
+    return [str(model.start + i) for i in range(model.n_steps)]
+
+
+def _marks(model: SecuritizationModel) -> dict:
+    """Numbered dotted lines at the events so far (events in one quarter share a line) and a line at the current quarter."""
+    by_quarter: dict[str, list[str]] = {}
+    for i, event in events_so_far(model):
+        by_quarter.setdefault(str(event.quarter), []).append(str(i))
+    data = [
+        {"xAxis": x, "lineStyle": {"color": "#888", "type": "dotted", "width": 1}, "label": {"formatter": ",".join(n), "fontSize": 9}}
+        for x, n in by_quarter.items()
+    ]
     if model.steps:
-        for event in model.timeline.events:
-            if event.quarter <= model.quarter:
-                ax.axvline(event.quarter.decimal, color="0.6", lw=0.6, ls=":")
+        data.append(
+            {"xAxis": str(model.quarter), "lineStyle": {"color": "#000", "type": "solid", "width": 1.5},
+             "label": {"formatter": str(model.quarter), "position": "insideEndTop", "fontSize": 10}}
+        )  # fmt: skip
+    return {"symbol": "none", "silent": True, "animation": False, "data": data}
 
 
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+def time_option(model: SecuritizationModel, names: dict[str, str], title: str, y_name: str, kept: Kept | None = None) -> dict:
+    """An ECharts line chart of indicators over the whole period, drawn up to the current quarter (a kept run dotted)."""
+    frame = series_so_far(model)
+    series = []
+    for k, (name, text) in enumerate(names.items()):
+        colour = PALETTE[k % len(PALETTE)]
+        style = {"width": 2, "type": "dashed" if name == "securitization_rival" else "solid"}
+        series.append({"type": "line", "name": text, "data": _series(frame, name), "showSymbol": False, "color": colour,
+                       "lineStyle": style, "animation": False})  # fmt: skip
+        if kept is not None:
+            series.append({"type": "line", "name": f"{text} (kept)", "data": _series(kept.frame, name),
+                           "showSymbol": False, "color": colour, "lineStyle": {"width": 1.5, "type": "dotted", "opacity": 0.7},
+                           "animation": False, "silent": True})  # fmt: skip
+    series[0]["markLine"] = _marks(model)
+    values = [v for s in series for v in s["data"] if v is not None]
+    top = max(1.0, max(values, default=0.0))
+    subtitle = f"dotted: kept run ({kept.label})" if kept is not None else ""
+    return {
+        "animation": False,
+        "color": PALETTE,
+        "title": {"text": title, "subtext": subtitle, "left": 0, "textStyle": {"fontSize": 13}, "subtextStyle": {"fontSize": 10}},
+        "tooltip": {"trigger": "axis", "valueFormatter": None},
+        "legend": {"data": list(names.values()), "bottom": 0, "textStyle": {"fontSize": 11}, "itemGap": 6},
+        "grid": {"left": 48, "right": 16, "top": 56 if kept else 40, "bottom": 96},
+        "xAxis": {"type": "category", "data": _quarters(model), "boundaryGap": False, "name": "quarter", "nameLocation": "middle",
+                  "nameGap": 24, "axisLabel": {"interval": 19}, "axisTick": {"interval": 19}},
+        "yAxis": {"type": "value", "min": 0, "max": math.ceil(top * 10) / 10, "name": y_name, "nameLocation": "middle", "nameGap": 34},
+        "series": series,
+    }  # fmt: skip
 
 
-def lines_png(model: SecuritizationModel, names: dict[str, str], title: str) -> bytes:
-    """A line chart of indicators (0-1) over the whole period, drawn up to the current quarter."""
-    frame = model.datacollector.get_model_vars_dataframe()
-    with plt.rc_context(STYLE):
-        fig = Figure(figsize=(6.4, 4.0))
-        ax = fig.subplots()
-        x = _years(model, len(frame))
-        for name, label in names.items():
-            values = frame[name].to_numpy(dtype=float) if len(frame) else np.array([])
-            ax.plot(x, values, label=label, lw=1.5, ls="--" if name == "securitization_rival" else "-")
-        ax.set_ylim(-0.02, max(1.02, float(frame[list(names)].to_numpy().max(initial=0.0)) + 0.02))
-        ax.set_ylabel("share / index (0-1)")
-        _time_axes(ax, model, title)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3 if max(map(len, names.values())) <= 25 else 2)
-        fig.tight_layout()
-        return _png(fig)
+def goals_option(model: SecuritizationModel, kept: Kept | None = None) -> dict:
+    """The intended goals: capability relative to the rival and self-reliance (left), the AI industry (right axis)."""
+    option = time_option(
+        model, {"capability_ratio": "capability China / rival", "domestic_input_share": "domestic share of AI inputs"},
+        "Intended goals: catching up, self-reliance, the AI industry", "ratio / share", kept,
+    )  # fmt: skip
+    frame = series_so_far(model)
+    industry = {"type": "line", "name": "AI industry (RMB bn/year, right)", "yAxisIndex": 1, "data": _series(frame, "ai_economy"),
+                "showSymbol": False, "color": "#000000", "lineStyle": {"width": 1.5, "type": "dashed"}, "animation": False}  # fmt: skip
+    option["series"].append(industry)
+    if kept is not None:
+        old = _series(kept.frame, "ai_economy")
+        option["series"].append({**industry, "name": "AI industry (kept)", "data": old, "silent": True,
+                                 "lineStyle": {"width": 1.2, "type": "dotted", "opacity": 0.7}})  # fmt: skip
+    option["legend"]["data"].append(industry["name"])
+    top = max([v for s in option["series"] if s.get("yAxisIndex") for v in s["data"] if v is not None] or [600.0])
+    right = {"type": "value", "min": 0, "max": float(max(600, math.ceil(top * 1.1 / 100) * 100)), "name": "RMB bn / year",
+             "nameLocation": "middle", "nameGap": 44, "splitLine": {"show": False}}  # fmt: skip
+    option["yAxis"] = [option["yAxis"], right]
+    option["grid"]["right"] = 60
+    return option
 
 
-def goals_png(model: SecuritizationModel) -> bytes:
-    """The intended goals: capability relative to the rival, self-reliance, the AI industry."""
-    frame = model.datacollector.get_model_vars_dataframe()
-    with plt.rc_context(STYLE):
-        fig = Figure(figsize=(6.4, 4.0))
-        ax = fig.subplots()
-        x = _years(model, len(frame))
-
-        def series(name: str) -> np.ndarray:
-            return frame[name].to_numpy(dtype=float) if len(frame) else np.array([])
-
-        ax.plot(x, series("capability_ratio"), color="tab:red", lw=1.5, label="capability China / rival")
-        ax.plot(x, series("domestic_input_share"), color="tab:green", lw=1.5, label="domestic share of AI inputs")
-        ax.set_ylim(0, 1.3)
-        ax.set_ylabel("ratio / share")
-        _time_axes(ax, model, "Intended goals: catching up, self-reliance, the AI industry")
-        right = ax.twinx()
-        right.plot(x, series("ai_economy"), color="k", lw=1.2, ls="--", label="AI industry (RMB bn/year, right)")
-        right.set_ylim(0, max(600.0, float(series("ai_economy").max()) * 1.1 if len(frame) else 600.0))
-        right.set_ylabel("RMB bn / year")
-        right.grid(False)
-        handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-        ax.legend(handles, [h.get_label() for h in handles], loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
-        fig.tight_layout()
-        return _png(fig)
+def provinces_option(model: SecuritizationModel) -> dict:
+    """The 31 provinces as tiles: colour = belief in the security framing, black frame = echoes it, number = AI policies."""
+    provinces, cols = model.local, 8
+    data = [
+        {"value": [i % cols, -(i // cols), round(float(provinces.belief[i]), 3)],
+         "label": {"show": True, "formatter": str(int(provinces.policies[i]))},
+         "itemStyle": {"borderColor": "#000" if provinces.adopted[i] else "#bbb", "borderWidth": 2.5 if provinces.adopted[i] else 0.6}}
+        for i in range(provinces.n)
+    ]  # fmt: skip
+    return {
+        "animation": False,
+        "title": {"text": f"Provinces: {int(provinces.adopted.sum())} of {provinces.n} echo the campaign", "left": 0,
+                  "subtext": "colour = belief (0-1), black frame = echoes, number = AI policies", "textStyle": {"fontSize": 13}},
+        "tooltip": {"formatter": "belief {c}"},
+        "grid": {"left": 8, "right": 8, "top": 56, "bottom": 48},
+        "xAxis": {"type": "value", "show": False, "min": -0.6, "max": cols - 0.4},
+        "yAxis": {"type": "value", "show": False, "min": -math.ceil(provinces.n / cols) + 0.4, "max": 0.6},
+        "visualMap": {"min": 0, "max": 1, "dimension": 2, "orient": "horizontal", "left": "center", "bottom": 0, "itemHeight": 120,
+                      "text": ["belief 1", "0"], "inRange": {"color": ["#f7f7f7", "#fdb863", "#e66101"]}, "calculable": False},
+        "series": [{"type": "scatter", "symbol": "rect", "symbolSize": 30, "data": data, "animation": False}],
+    }  # fmt: skip
 
 
-def audiences_png(model: SecuritizationModel) -> bytes:
-    """The 31 provinces coloured by belief, adopters outlined; a slice of the public's network by adoption."""
-    provinces, public = model.local, model.public
-    with plt.rc_context(STYLE):
-        fig = Figure(figsize=(6.4, 3.6))
-        left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
-        cols = 8
-        rows = math.ceil(provinces.n / cols)
-        cmap = plt.get_cmap("Reds")
-        for i in range(provinces.n):
-            r, col = divmod(i, cols)
-            adopted = bool(provinces.adopted[i])
-            left.add_patch(
-                Rectangle(
-                    (col, rows - 1 - r),
-                    0.9,
-                    0.9,
-                    facecolor=cmap(0.1 + 0.85 * float(provinces.belief[i])),
-                    edgecolor="k" if adopted else "0.75",
-                    lw=2.2 if adopted else 0.6,
-                )
-            )
-            left.text(col + 0.45, rows - 1 - r + 0.45, str(int(provinces.policies[i])), ha="center", va="center", fontsize=7)
-        left.set_xlim(-0.1, cols)
-        left.set_ylim(-0.1, rows)
-        left.set_aspect("equal")
-        left.axis("off")
-        left.set_title(
-            f"Provinces: {int(provinces.adopted.sum())} of {provinces.n} echo the campaign\n"
-            "colour = belief, black frame = echoes, number = AI policies",
-            loc="left",
-            fontsize=8,
-        )
-
-        n = min(PUBLIC_SAMPLE, public.n)
-        angle = 2 * np.pi * np.arange(n) / n
-        xy = np.column_stack([np.cos(angle), np.sin(angle)])
-        sub = sp.triu(public.network[:n, :n], k=1).tocoo()
-        right.add_collection(LineCollection(np.stack([xy[sub.row], xy[sub.col]], axis=1), colors="0.8", linewidths=0.4, zorder=1))
-        adopted = public.adopted[:n].astype(bool)
-        right.scatter(xy[~adopted, 0], xy[~adopted, 1], s=14, color="0.6", zorder=2, label="does not echo")
-        right.scatter(xy[adopted, 0], xy[adopted, 1], s=14, color="tab:red", zorder=3, label="echoes")
-        right.set_aspect("equal")
-        right.axis("off")
-        right.set_title(
-            f"Public: {100 * float(public.adopted.mean()):.0f}% echo\n{n} neighbours on the network",
-            loc="left",
-            fontsize=8,
-        )
-        right.legend(loc="lower center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=7)
-        fig.tight_layout()
-        return _png(fig)
+def network_option(model: SecuritizationModel) -> dict:
+    """A slice of the public's small-world network: consecutive citizens on the ring, red where they echo the campaign."""
+    public = model.public
+    n = min(PUBLIC_SAMPLE, public.n)
+    angle = 2 * np.pi * np.arange(n) / n
+    adopted = public.adopted[:n].astype(bool)
+    sub = public.network[:n, :n].tocoo()
+    nodes = [{"name": str(i), "x": round(float(np.cos(a)) * 100, 1), "y": round(float(np.sin(a)) * 100, 1), "category": int(adopted[i])}
+             for i, a in enumerate(angle)]  # fmt: skip
+    links = [{"source": i, "target": j} for i, j in zip(sub.row.tolist(), sub.col.tolist(), strict=True) if i < j]  # node indices
+    return {
+        "animation": False,
+        "title": {"text": f"Public: {100 * float(public.adopted.mean()):.0f}% echo", "subtext": f"{n} neighbours on the network", "left": 0,
+                  "textStyle": {"fontSize": 13}},
+        "legend": {"data": ["does not echo", "echoes"], "bottom": 0},
+        "series": [{"type": "graph", "layout": "none", "symbolSize": 7, "nodes": nodes, "links": links, "animation": False,
+                    "categories": [{"name": "does not echo", "itemStyle": {"color": "#999"}},
+                                   {"name": "echoes", "itemStyle": {"color": "#D55E00"}}],
+                    "lineStyle": {"color": "#ccc", "width": 0.5}, "top": 56, "bottom": 40}],
+    }  # fmt: skip
 
 
-# --- components ---------------------------------------------------------------------------------
-@solara.component
-def Chart(png: bytes, key: str):
-    with solara.Div(classes=[f"sim-chart sim-chart-{key}"]):
-        solara.Image(png, width="100%")
+def run_csv(model: SecuritizationModel) -> str:
+    """The run's series so far, one row per quarter and one column per indicator, the settings as columns."""
+    frame = series_so_far(model).copy()
+    frame.insert(0, "quarter", [str(model.start + i) for i in range(len(frame))])
+    c = model.config
+    settings = {"strategy": c.central.strategy.value, "sanction_severity": c.rival.sanctions.severity,
+                "rival_mirroring": c.rival.mirror, "outreach": c.central.outreach, "salary_premium": c.firms.salary_premium,
+                "citizens": c.agents.public.n, "seed": c.seed}  # fmt: skip
+    for key, value in settings.items():
+        frame[key] = value
+    return frame.to_csv(index=False)
 
 
-@solara.component
-def Status(model: SecuritizationModel):
-    update_counter.get()
-    # rendered here, not with solara.Markdown, which asks for KaTeX, a front-end asset solara-assets lacks
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=markdown.markdown(status_markdown(model)),
-        classes=["sim-status"],
-        style="height: 100%; overflow-y: auto; font-size: 14px",
+def csv_name(model: SecuritizationModel) -> str:
+    c = model.config
+    return (
+        f"sim_{c.central.strategy.value}_severity{c.rival.sanctions.severity:g}_mirror{c.rival.mirror:g}_outreach{c.central.outreach:g}"
+        f"_premium{c.firms.salary_premium:g}_seed{c.seed}_to{model.quarter if model.steps else model.start}.csv"
     )
 
 
-@solara.component
-def MobilizationChart(model: SecuritizationModel):
-    update_counter.get()
-    png = solara.use_memo(lambda: lines_png(model, MOBILIZATION, "Securitization and each audience's adoption"), [model, model.steps])
-    Chart(png, "mobilization")
+def _range(c: Control) -> str:
+    return ", ".join(s.value for s in Strategy) if c.kind == "select" else f"{c.lo:g}-{c.hi:g}"
+
+
+ABOUT = f"""
+## What is this?
+
+A simulation of one argument: Jinghan Zeng, "Securitization of Artificial Intelligence in China", *The Chinese
+Journal of International Politics* 14:3 (2021), 417-445. Zeng asks how and why China's leadership framed artificial
+intelligence as a matter of national security from 2017 on ("securitized" it, in the Copenhagen School's term), whom that
+framing mobilized, and what it cost. The article's answer: the framing mobilized provinces, firms, scholars and the
+public behind the state's AI plans, but it had five unintended consequences. This model lets you try that argument:
+every line on the charts comes out of the decisions of simulated actors, quarter by quarter, 2009 to 2030.
+
+## How the model works
+
+- **The central state** watches the threat it perceives (the rival's moves, falling behind in capability) and, past a
+  threshold, frames AI as a security matter: speeches and plans (securitizing moves), money for AI, directives.
+- **31 provinces** decide whether to echo the campaign: they weigh the centre's pressure against their economic gain
+  and their neighbours' choices.
+- **500 firms** echo it when state money, directives and the risk of being cut off outweigh what openness earns them;
+  they also choose how much of their inputs to buy at home (self-reliance) and how close to get to the state.
+- **300 intellectuals** echo it or not, and keep or drop their foreign co-authors.
+- **The public** ({CLASS_PUBLIC:,} citizens here) on a social network: each echoes the campaign when enough of its
+  neighbours and the media do.
+- **The rival state** (the United States) mirrors China's securitization, lists Chinese firms, imposes export controls
+  and tariffs, and restricts visas; the historical events from 2009 to 2025 (numbered on the charts) are taken from the
+  record, the years after the last one are a projection.
+- **40 third countries** decide whether to back China's governance initiatives, the rival's, or both.
+- **Mobile talent and foreign capital** choose where to work and invest.
+
+## The controls
+
+| control | meaning | range |
+|---|---|---|
+{chr(10).join(f"| {c.label} | {c.help} | {_range(c)} |" for c in CONTROLS)}
+
+A changed control applies when you press **Reset**. **Step** advances one quarter; ▶ plays to 2030Q4.
+
+## The five unintended consequences (Zeng's section 6)
+
+- **(a) Talent and capital**: a nationalistic security climate makes China less attractive to foreign talent and
+  capital (chart: the stock of foreign talent and capital in China).
+- **(b) Efficiency**: pushing self-reliance makes the AI industry less efficient than buying the best inputs abroad
+  (input efficiency, 1 = the open economy of 2009).
+- **(c) Governance**: a security framing makes it harder to lead global AI governance (share of third countries
+  backing China's initiatives).
+- **(d) Rivalry**: securitization on one side feeds it on the other, and cooperation is neglected (joint securitization).
+- **(e) Global access**: state involvement in firms constrains their access to foreign markets and inputs.
+
+In the model none of these is built in: each can go either way, depending on how the actors respond.
+
+## Things to try
+
+1. Set the centre's strategy to *none* and Reset. Which audiences still echo the campaign by 2030, and why?
+2. Which consequence changes most between *historical* and *none*? Keep the first run (Keep this run) to compare.
+3. Is there a sanction severity at which self-reliance pays off (higher efficiency *and* a larger AI industry)?
+4. Can outreach alone win third countries' backing while the centre securitizes?
+5. How fast must the rival mirror China for the rivalry to look like a spiral?
+6. Change only the seed. How much of what you saw is chance?
+
+## How to cite
+
+Cite the article (Zeng 2021, above) and this software (see `CITATION.cff` in the repository). The model is described in
+full in `docs/ODD.md`; its calibration and validation in `docs/validation.md`.
+"""
+
+
+# --- components ---------------------------------------------------------------------------------
+CHARTS: dict[str, Callable[[SecuritizationModel, Kept | None], dict]] = {
+    "mobilization": lambda m, kept: time_option(m, MOBILIZATION, "Securitization and each audience's adoption", "share (0-1)", kept),
+    "consequences": lambda m, kept: time_option(m, CONSEQUENCE_LEVELS, "The five unintended consequences", "share / index", kept),
+    "goals": goals_option,
+    "provinces": lambda m, kept: provinces_option(m),
+    "network": lambda m, kept: network_option(m),
+}
 
 
 @solara.component
-def ConsequencesChart(model: SecuritizationModel):
-    update_counter.get()
-    png = solara.use_memo(lambda: lines_png(model, CONSEQUENCE_LEVELS, "The five unintended consequences"), [model, model.steps])
-    Chart(png, "consequences")
+def Chart(model: SecuritizationModel, steps: int, key: str, kept: Kept | None = None, height: int = 400):
+    """One ECharts chart. Its option is pushed to the browser widget directly: passed through the component tree, the
+    option's thousands of numbers would be walked and compared by the renderer on every quarter (most of a step's time).
+    ``steps`` is the model's step count: a new value re-renders the chart."""
+    option = solara.use_memo(lambda: CHARTS[key](model, kept), [model, steps, kept])
+    # one widget for the page's life (Solara's FigureEcharts is a component around it); the option is set on it
+    figure = solara.use_memo(
+        lambda: EchartsWidget(option={}, attributes={"style": f"height: {height}px; width: 100%"}, responsive=True), []
+    )
+
+    def push() -> None:
+        figure.option = option
+
+    solara.use_effect(push, [model, steps, kept])
+    solara.Div(classes=[f"sim-chart sim-chart-{key}"], children=[figure])
+
+
+def event_key(model: SecuritizationModel) -> str:
+    """The key to the numbered event lines, in timeline order."""
+    happened = events_so_far(model)
+    if not happened:
+        return "Events: none yet."
+    return "Events: " + " · ".join(f"<b>{i}</b> {e.quarter} {html.escape(e.name, quote=False)}" for i, e in happened)
 
 
 @solara.component
-def AudiencesView(model: SecuritizationModel):
-    update_counter.get()
-    png = solara.use_memo(lambda: audiences_png(model), [model, model.steps])
-    Chart(png, "audiences")
+def TimeChart(model: SecuritizationModel, steps: int, key: str, kept: Kept | None):
+    """A time chart with the key to its numbered event lines below it."""
+    with solara.Column(gap="0px"):
+        Chart(model, steps, key, kept)
+        solara.HTML(tag="div", unsafe_innerHTML=event_key(model), classes=["sim-event-key"],
+                    style="font-size: 11px; color: #444; max-height: 54px; overflow-y: auto; padding: 0 8px")  # fmt: skip
 
 
 @solara.component
-def GoalsChart(model: SecuritizationModel):
+def Status(model: SecuritizationModel, steps: int):
+    # rendered here, not with solara.Markdown, which asks for KaTeX, a front-end asset solara-assets lacks
+    solara.HTML(tag="div", unsafe_innerHTML=markdown.markdown(status_markdown(model)), classes=["sim-status"],
+                style="max-height: 360px; overflow-y: auto; font-size: 14px")  # fmt: skip
+
+
+@solara.component
+def Dashboard(model: SecuritizationModel, kept: Kept | None):
+    """The model tab; the one subscriber to Mesa's step counter, so that a step re-renders it in one pass."""
     update_counter.get()
-    png = solara.use_memo(lambda: goals_png(model), [model, model.steps])
-    Chart(png, "goals")
+    steps = model.steps
+    with solara.Columns([1, 1]):
+        Status(model, steps)
+        TimeChart(model, steps, "mobilization", kept)
+    with solara.Columns([1, 1]):
+        TimeChart(model, steps, "consequences", kept)
+        TimeChart(model, steps, "goals", kept)
+    with solara.Columns([1, 1]):
+        Chart(model, steps, "provinces", height=300)
+        Chart(model, steps, "network", height=300)
 
 
-# Mesa's sliders show their value only while dragged: show it always, so the class can read the settings.
+@solara.component
+def Compare(model: SecuritizationModel, kept: solara.Reactive[Kept | None]):
+    """Keep the current run as a dotted ghost for the next one; download the current run's series."""
+    update_counter.get()
+
+    def keep() -> None:
+        frame = series_so_far(model).copy()
+        kept.set(Kept(f"{settings_text(model)}, to {model.quarter if model.steps else model.start}", frame))
+
+    with solara.Column(gap="4px"):
+        with solara.Tooltip("Draw this run as dotted lines on the charts, to compare with the next run (after Reset)."):
+            solara.Button("Keep this run", on_click=keep, disabled=model.steps == 0, outlined=True, classes=["sim-keep"])
+        if kept.value is not None:
+            solara.Button("Forget the kept run", on_click=lambda: kept.set(None), text=True, classes=["sim-forget"])
+        with solara.Tooltip("The series of this run so far, one row per quarter (opens in a spreadsheet)."):
+            solara.FileDownload(lambda: run_csv(model), filename=csv_name(model), label="Download CSV", mime_type="text/csv")
+
+
+@solara.component
+def Controls(params: solara.Reactive[dict]):
+    """Each control with its unit in the label and its meaning, unit and range in a tooltip."""
+
+    def setter(name: str):
+        return lambda value: params.set({**params.value, name: value})
+
+    for c in CONTROLS:
+        value = params.value.get(c.name, c.default)
+        with solara.Tooltip(c.help), solara.Div(classes=[f"sim-control sim-control-{c.name}"]):
+            if c.kind == "select":
+                solara.Select(c.label, value=value, values=[s.value for s in Strategy], on_value=setter(c.name))
+            elif c.kind == "int":
+                solara.SliderInt(c.label, value=int(value), min=int(c.lo), max=int(c.hi), step=int(c.step), on_value=setter(c.name))
+            else:
+                solara.SliderFloat(c.label, value=float(value), min=c.lo, max=c.hi, step=c.step, on_value=setter(c.name))
+
+
+@solara.component
+def About():
+    solara.HTML(tag="div", unsafe_innerHTML=markdown.markdown(ABOUT, extensions=["tables"]), classes=["sim-about"],
+                style="max-width: 980px; font-size: 15px")  # fmt: skip
+
+
+# Slider values shown always (the class reads the settings off the screen); tables in the About tab ruled.
 CSS = """
 .v-slider__thumb-label-container { display: block !important; }
 .v-slider__thumb-label { transform: translateY(-20%) translateY(-12px) translateX(-50%) rotate(45deg) scale(0.85) !important; }
 .v-input__slider { margin-top: 14px; }
+.sim-about table { border-collapse: collapse; margin: 8px 0; }
+.sim-about td, .sim-about th { border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; }
 """
-
-COMPONENTS = [(Status, 0), (MobilizationChart, 0), (ConsequencesChart, 0), (AudiencesView, 0), (GoalsChart, 0)]
-
-MODEL_PARAMS = {
-    "strategy": {
-        "type": "Select",
-        "value": _DEFAULT.central.strategy.value,
-        "values": [s.value for s in Strategy],
-        "label": "Centre's strategy",
-    },
-    "severity": {
-        "type": "SliderFloat",
-        "value": _DEFAULT.rival.sanctions.severity,
-        "min": 0.0,
-        "max": 1.0,
-        "step": 0.05,
-        "label": "Sanctions",
-    },
-    "mirror": {
-        "type": "SliderFloat",
-        "value": _DEFAULT.rival.mirror,
-        "min": 0.0,
-        "max": 0.2,
-        "step": 0.01,
-        "label": "Rival mirroring",
-    },
-    "outreach": {
-        "type": "SliderFloat",
-        "value": _DEFAULT.central.outreach,
-        "min": 0.0,
-        "max": 0.5,
-        "step": 0.05,
-        "label": "Outreach share",
-    },
-    "salary_premium": {
-        "type": "SliderFloat",
-        "value": _DEFAULT.firms.salary_premium,
-        "min": 0.0,
-        "max": 1.5,
-        "step": 0.05,
-        "label": "Salary premium",
-    },
-    "public_n": {"type": "SliderInt", "value": CLASS_PUBLIC, "min": 500, "max": 20000, "step": 500, "label": "Citizens"},
-    "seed": {"type": "SliderInt", "value": CLASS_SEED, "min": 0, "max": 99, "step": 1, "label": "Seed"},
-}
 
 
 @solara.component
 def Page():
     """One model per browser session: created here, not at module level (a module-level model is shared)."""
-    model = solara.use_memo(ClassroomModel, dependencies=[])
+    model = solara.use_reactive(solara.use_memo(ClassroomModel, dependencies=[]))
+    params = solara.use_reactive({c.name: c.default for c in CONTROLS})
+    play, render, threads = solara.use_reactive(PLAY_MS), solara.use_reactive(1), solara.use_reactive(False)
+    kept = solara.use_reactive(None)
     solara.Style(CSS)
-    SolaraViz(model, components=COMPONENTS, model_params=MODEL_PARAMS, name=TITLE, play_interval=101)
+    solara.Title(TITLE)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    with solara.Sidebar():
+        with solara.Card("Run"):
+            ModelController(model, model_parameters=params, play_interval=play, render_interval=render, use_threads=threads)
+            Compare(model.value, kept)
+        with solara.Card("Settings (apply on Reset)"):
+            Controls(params)
+    with solara.lab.Tabs():
+        with solara.lab.Tab("Model"):
+            Dashboard(model.value, kept.value)
+        with solara.lab.Tab("About"):
+            About()
 
 
 page = Page
