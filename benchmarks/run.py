@@ -1,13 +1,14 @@
 """Run every benchmark of issue 6, print a short table against the targets and write JSON.
 
-    python benchmarks/run.py [--quick] [--json PATH] [--only baseline scaling kernel per_agent ensemble]
+    python benchmarks/run.py [--quick] [--json PATH] [--only baseline scaling kernel per_agent ensemble app]
 
 (i) baseline: the default run's model steps, and the whole ``python -m sim`` process;
 (ii) scaling: build and step time, and peak memory, at 10^4, 10^5 and 10^6 citizens (fresh process each);
 (iii) kernel: the model's step against a raw-numpy kernel of the public's rule at 10^5 citizens;
 (iv) per_agent: the public's vectorized step against an idiomatic per-agent Mesa version, at 10^4 and 10^5;
 (v) ensemble: the ensemble engine against the Hydra path it replaced (a git worktree of that commit) and against the
-    bare model run serially; Ray's per-task overhead against the chunk size.
+    bare model run serially; Ray's per-task overhead against the chunk size;
+(vi) app: the teaching app in headless Chromium: server start to first page, page load, a Step against the model's.
 
 Writes ``benchmarks/results/latest.json`` unless ``--json`` says otherwise; compare it with the
 committed baseline with ``python benchmarks/compare.py``. The full run takes 3-6 minutes on 2 cores (load 1-5),
@@ -25,6 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bench_app import bench_app  # noqa: E402
 from bench_baseline import bench_baseline  # noqa: E402
 from bench_ensemble import bench_ensemble  # noqa: E402
 from bench_kernel import bench_kernel  # noqa: E402
@@ -32,7 +34,7 @@ from bench_per_agent import bench_per_agent  # noqa: E402
 from bench_scaling import bench_scaling  # noqa: E402
 from common import load, machine  # noqa: E402
 
-BENCHMARKS = ("baseline", "scaling", "kernel", "per_agent", "ensemble")
+BENCHMARKS = ("baseline", "scaling", "kernel", "per_agent", "ensemble", "app")
 GB = 1024.0  # MB
 
 
@@ -44,6 +46,7 @@ def run_all(quick: bool, only: tuple[str, ...]) -> dict:
         "kernel": lambda: bench_kernel(repeat=20 if quick else 50, model_runs=1 if quick else 3),
         "per_agent": lambda: bench_per_agent(steps={10_000: 2 if quick else 5, 100_000: 1}),
         "ensemble": lambda: bench_ensemble(repeat=1 if quick else 3),
+        "app": lambda: bench_app(steps=10 if quick else 20),
     }
     results: dict = {"machine": machine(), "quick": quick}
     for name in only:
@@ -99,6 +102,9 @@ def targets(r: dict) -> list[dict]:
     add("ensemble / bare model serially", t and t["engine_over_bare"], ">= 5", t and t["engine_over_bare"] >= 5, "x")
     ray = e and e.get("ray")
     add("Ray: smallest chunk with overhead < 5%", ray and ray["smallest_chunk_under_5pct"], "(reported)", None, "runs")
+    a = r.get("app")
+    add("app: a Step in the browser, 2,000 citizens", a and a["step"]["median_s"], "< 0.25 s", a and a["step"]["median_s"] < 0.25, "s")
+    add("app: server start to first page", a and a["first_page_s"], "< 3 s", a and a["first_page_s"] < 3.0, "s")
     for row in rows:
         row["met"] = None if row["figure"] is None or row["met"] is None else bool(row["met"])
     return rows
@@ -150,6 +156,12 @@ def print_table(r: dict) -> None:
         if "ray" in e:
             rows = ", ".join(f"chunk {c['chunk']}: {c['overhead']:.1%}" for c in e["ray"]["chunks"])
             print(f"      Ray per-task overhead ({e['ray']['runs']} runs, {e['ray']['workers']} workers): {rows}")
+    if "app" in r:
+        a = r["app"]
+        first, load, step = a["first_page_s"], a["page_load"]["median_s"], a["step"]["median_s"] * 1e3
+        model = a["model_step"]["median_s"] * 1e3
+        print(f"(vi)  app, {a['citizens']:,} citizens: first page {first:.2f} s (page load {load:.2f} s), "
+              f"Step {step:.0f} ms (model {model:.1f} ms, {a['step_over_model']:.0f}x)")  # fmt: skip
     print(f"\n{'target':<56}{'measured':>12}  {'limit':<28}{'met':>5}")
     for t in r["targets"]:
         fig = "-" if t["figure"] is None else f"{t['figure']:.3g} {t['unit']}".strip()

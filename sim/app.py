@@ -42,6 +42,7 @@ from solara.components.echarts import EchartsWidget
 from sim.config import Strategy, load_config
 from sim.indicators import CONSEQUENCE_LEVELS, INDICATORS, MOBILIZATION
 from sim.model import SecuritizationModel
+from sim.plots import PALETTE
 from sim.run import stream_seed
 
 # Hydra's compose API keeps one global state: two visitors pressing Reset at once must not overlap.
@@ -54,8 +55,6 @@ CLASS_PUBLIC = 2000  # citizens: small, so a step is quick (shares do not depend
 CLASS_SEED = 0
 PUBLIC_SAMPLE = 120  # consecutive citizens on the small-world ring drawn in the network view
 PLAY_MS = 101  # pause between quarters while playing [ms]
-# Okabe & Ito's colour-blind-safe palette (https://jfly.uni-koeln.de/color/), black last
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,13 @@ class Indicator:
     is_share: bool = True
     signed: bool = False  # may be negative (a growth rate); every other indicator is at least 0
 
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The values the indicator can take: [0, 1] for a share or index, [0, inf) for a level, R when signed."""
+        if self.signed:
+            return (-math.inf, math.inf)
+        return (0.0, 1.0) if self.is_share else (0.0, math.inf)
+
 
 def richardson_growth(a: float, b: float, m: float, n: float) -> float:
     """Largest eigenvalue of Richardson's (1960) system dx = a y - m x, dy = b x - n y, i.e. of [[-m, a], [b, -n]]:

@@ -12,12 +12,17 @@ if "ipykernel" not in sys.modules:  # files only (no windows) from the CLI and t
     matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from cycler import cycler  # noqa: E402
 
-from sim.indicators import AUDIENCES, CONSEQUENCE_LEVELS, CONSEQUENCES, MOBILIZATION  # noqa: E402
+from sim.indicators import AUDIENCES, CONSEQUENCE_LEVELS, CONSEQUENCES, INDICATORS, MOBILIZATION  # noqa: E402
 from sim.indicators import label as title  # noqa: E402
 from sim.timeline import Event, Quarter  # noqa: E402
 
+# Okabe & Ito's colour-blind-safe palette (https://jfly.uni-koeln.de/color/): blue, orange, green, pink, sky, vermillion,
+# yellow, black; the figures' colour cycle and the app's
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 STYLE = {
+    "axes.prop_cycle": cycler(color=PALETTE),
     "figure.dpi": 110,
     "axes.grid": True,
     "grid.alpha": 0.3,
@@ -34,21 +39,29 @@ def quarter_axis(frame: pd.DataFrame) -> pd.Series:
 
 
 def mark_events(ax: plt.Axes, events: list[Event], label: bool) -> None:
-    """Dotted lines at event dates; numbered on the top panel, the numbers keyed in :func:`event_key`."""
+    """Dotted lines at event dates; on the top panel, numbered (events of one quarter share a label, "7-9") in as many
+    rows above the axes as keep neighbouring labels apart, the numbers keyed in :func:`event_key`."""
+    by_quarter: dict[Quarter, list[int]] = {}
     for i, event in enumerate(events, start=1):
-        ax.axvline(event.quarter.decimal, color="0.6", lw=0.6, ls=":")
-        if label:
-            ax.text(
-                event.quarter.decimal,
-                1.01 + 0.04 * (i % 2),
-                str(i),
-                fontsize=6,
-                color="0.3",
-                transform=ax.get_xaxis_transform(),
-                ha="center",
-                va="bottom",
-                clip_on=False,
-            )
+        by_quarter.setdefault(event.quarter, []).append(i)
+    for quarter in by_quarter:
+        ax.axvline(quarter.decimal, color="0.6", lw=0.6, ls=":")
+    if not label or not by_quarter:
+        return
+    lo, hi = ax.get_xlim()
+    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+    per_char = 6 * 0.62 * (hi - lo) / width_pt  # a digit's width at 6 pt, in years
+    ends: list[float] = []  # per row, where its last label ends
+    for quarter, numbers in sorted(by_quarter.items()):
+        text = str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
+        half = (len(text) + 1) * per_char / 2
+        row = next((r for r, end in enumerate(ends) if quarter.decimal - half > end), len(ends))
+        if row == len(ends):
+            ends.append(0.0)
+        ends[row] = quarter.decimal + half
+        ax.annotate(text, (quarter.decimal, 1.0), xytext=(0, 2 + 7 * row), textcoords="offset points", xycoords=("data", "axes fraction"),
+                    fontsize=6, color="0.3", ha="center", va="bottom", annotation_clip=False)  # fmt: skip
+    ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=10, pad=6 + 7 * len(ends))
 
 
 def event_key(events: list[Event]) -> str:
@@ -106,8 +119,8 @@ def overview(frame: pd.DataFrame, events: list[Event], path: Path, bands: pd.Dat
         axes[2].set_ylabel("RMB bn / year")
         ratio_ax = axes[2].twinx()
         ratio = frame[frame["indicator"] == "capability_ratio"]
-        ratio_ax.plot(quarter_axis(ratio), ratio["value"], color="tab:red", lw=1.2, label="capability China / rival")
-        ratio_ax.set_ylabel("capability ratio", color="tab:red")
+        ratio_ax.plot(quarter_axis(ratio), ratio["value"], color=PALETTE[5], lw=1.2, label="capability China / rival")
+        ratio_ax.set_ylabel("capability ratio", color=PALETTE[5])
         axes[2].set_title("Intended goals: AI industry and capability relative to the rival", loc="left", fontsize=10)
         axes[2].legend(loc="upper left")
         ratio_ax.legend(loc="upper center")
@@ -132,6 +145,27 @@ SWEEP_PANELS = {**MOBILIZATION, **CONSEQUENCES, "capability_ratio": title("capab
 ADOPTION = [f"adoption_{a}" for a in AUDIENCES]
 
 
+# the swept parameters' names on figures (the conf/ comment beside each key has its full meaning and source)
+PARAMETERS = {
+    "central.strategy": "centre's strategy",
+    "central.involvement": "state involvement gain",
+    "central.outreach": "outreach (share of AI budget)",
+    "central.w_rival": "centre's weight on the rival",
+    "firms.salary_premium": "salary premium (x wage abroad)",
+    "rival.export_controls.strength": "export-control strength (0-1)",
+    "rival.mirror": "rival's mirroring (per quarter)",
+    "rival.sanctions.severity": "sanction severity (0-1)",
+    "rival.sanctions.start": "first sanction shock (quarter)",
+    "central.threshold": "centre's framing threshold",
+    "rival.restraint": "rival's restraint (per quarter)",
+}
+
+
+def parameter(key: str) -> str:
+    """A swept parameter's name for a figure: a readable name where one is set, else the key's last part in words."""
+    return PARAMETERS.get(key, key.rsplit(".", 1)[-1].replace("_", " "))
+
+
 def _levels(values: pd.Series) -> list:
     """Sweep levels in order: numbers ascending; categories in the order they first appear."""
     unique = list(dict.fromkeys(values))
@@ -146,12 +180,13 @@ def _band_panel(ax: plt.Axes, summary: pd.DataFrame, indicator: str, x_key: str,
     for level, group in groups:
         group = group.sort_values(x_key, key=lambda s: s.map(positions))
         x = group[x_key].map(positions)
-        label = None if level is None else f"{line_key}={level}"
+        label = None if level is None else f"{parameter(line_key)} = {level}"
         (line,) = ax.plot(x, group["mean"], marker="o", ms=3, lw=1.2, label=label)
         ax.fill_between(x, group["ci_low"], group["ci_high"], color=line.get_color(), alpha=0.2)
     ax.set_xticks(range(len(xs)), [str(v) for v in xs], rotation=30 if not isinstance(xs[0], (int, float)) else 0)
-    ax.set_title(SWEEP_PANELS.get(indicator, indicator), fontsize=8, loc="left")
-    ax.set_xlabel(x_key, fontsize=7)
+    ax.set_title(textwrap.fill(SWEEP_PANELS.get(indicator, indicator), 34), fontsize=8, loc="left")
+    ax.set_xlabel(parameter(x_key), fontsize=7)
+    ax.set_ylabel(INDICATORS[indicator].unit if indicator in INDICATORS else "", fontsize=7)
 
 
 def sweep_figures(summary: pd.DataFrame, keys: list[str], out: Path) -> list[Path]:
@@ -169,7 +204,8 @@ def sweep_figures(summary: pd.DataFrame, keys: list[str], out: Path) -> list[Pat
         handles, labels = axes.flat[0].get_legend_handles_labels()
         if handles:
             fig.legend(handles, labels, loc="lower right", ncol=1, fontsize=8)
-        fig.suptitle(f"Indicators at {quarter}: mean and 95% confidence band across replications", fontsize=11)
+        n = int(summary["n"].min())
+        fig.suptitle(f"Indicators at {quarter}: mean and 95% confidence band (t, within bounds) across n = {n} replications", fontsize=11)
         fig.tight_layout(rect=(0, 0, 1, 0.96))
         fig.savefig(out / "indicators.png")
         plt.close(fig)
@@ -192,14 +228,14 @@ def _heatmaps(summary: pd.DataFrame, x_key: str, y_key: str, quarter: str, path:
         image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
         ax.set_xticks(range(grid.shape[1]), [str(v) for v in grid.columns], fontsize=7, rotation=30)
         ax.set_yticks(range(grid.shape[0]), [str(v) for v in grid.index], fontsize=7)
-        ax.set_xlabel(x_key, fontsize=7)
-        ax.set_ylabel(y_key, fontsize=7)
-        ax.set_title(SWEEP_PANELS.get(indicator, indicator), fontsize=8, loc="left")
+        ax.set_xlabel(parameter(x_key), fontsize=7)
+        ax.set_ylabel(parameter(y_key), fontsize=7)
+        ax.set_title(textwrap.fill(SWEEP_PANELS.get(indicator, indicator), 40), fontsize=8, loc="left")
         ax.grid(False)
         fig.colorbar(image, ax=ax, shrink=0.8)
     for ax in list(axes.flat)[len(names) :]:
         ax.remove()
-    fig.suptitle(f"Mean at {quarter} over the sweep grid", fontsize=11)
+    fig.suptitle(f"Mean at {quarter} over the sweep grid (n = {int(summary['n'].min())} replications a cell)", fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 0.95))
     fig.savefig(path)
     plt.close(fig)
@@ -219,13 +255,14 @@ def _tradeoff(summary: pd.DataFrame, keys: list[str], quarter: str, path: Path) 
             sel = data[data.index.get_level_values(colour_key) == level] if len(keys) > 1 else data.loc[[level]]
             ax.errorbar(
                 sel["mobilization"], sel["mean"], yerr=[sel["mean"] - sel["ci_low"], sel["ci_high"] - sel["mean"]],
-                fmt="o", ms=4, color=cmap(i), label=f"{colour_key}={level}", elinewidth=0.8,
+                fmt="o", ms=4, color=cmap(i), label=f"{parameter(colour_key)} = {level}", elinewidth=0.8,
             )  # fmt: skip
-        ax.set_title(CONSEQUENCES[indicator], fontsize=8, loc="left")
+        ax.set_title(textwrap.fill(CONSEQUENCES[indicator], 34), fontsize=8, loc="left")
         ax.set_xlabel("mobilization (mean adoption)")
-    axes[0].set_ylabel("consequence indicator (0-1)")
+        ax.set_ylabel(textwrap.fill(INDICATORS[indicator].unit, 24), fontsize=7)
     axes[-1].legend(fontsize=6, loc="best")
-    fig.suptitle(f"Trade-off at {quarter}: mobilization against the five consequences (95% intervals)", fontsize=10)
+    n = int(summary["n"].min())
+    fig.suptitle(f"Trade-off at {quarter}: mobilization against the five consequences (95% intervals, n = {n})", fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.92))
     fig.savefig(path)
     plt.close(fig)
@@ -239,7 +276,7 @@ def attribution_figure(table: pd.DataFrame, path: Path) -> Path:
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(8, 4.5))
         y = range(len(data))
-        colours = ["tab:blue" if k in ADOPTION else "tab:red" for k in data.index]
+        colours = [PALETTE[0] if k in ADOPTION else PALETTE[5] for k in data.index]
         ax.barh(
             y,
             data["difference"],
@@ -251,7 +288,7 @@ def attribution_figure(table: pd.DataFrame, path: Path) -> Path:
         ax.axvline(0, color="k", lw=0.8)
         ax.invert_yaxis()
         ax.set_xlabel(f"historical minus never-securitizing centre at {data['quarter'].iloc[0]} (95% CI, paired)")
-        ax.set_title("What securitization adds: mobilization (blue), consequences (red)", fontsize=9, loc="left")
+        ax.set_title("What securitization adds: mobilization (blue), consequences (vermillion)", fontsize=9, loc="left")
         fig.tight_layout()
         fig.savefig(path)
         plt.close(fig)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.indicators import INDICATORS
 from sim.io import read_provenance, write_parquet, write_text
 from sim.summary import MILESTONES
 
@@ -37,8 +38,8 @@ def confidence(values: pd.Series) -> pd.Series:
 
 
 def summarize(frame: pd.DataFrame, keys: list[str], quarters: tuple[str, ...] = MILESTONES) -> pd.DataFrame:
-    """Per sweep point, quarter and indicator: mean, sd, 95% confidence interval and n across replications,
-    at the milestones inside the run and at its last quarter."""
+    """Per sweep point, quarter and indicator: mean, sd, 95% confidence interval (Student's t, within the indicator's
+    bounds) and n across replications, at the milestones inside the run and at its last quarter."""
     present = set(frame["quarter"])
     wanted = [q for q in quarters if q in present]
     last = frame.loc[frame["step"].idxmax(), "quarter"]
@@ -49,10 +50,17 @@ def summarize(frame: pd.DataFrame, keys: list[str], quarters: tuple[str, ...] = 
     n = out["count"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):  # one replication: no interval (NaN), as confidence() gives
         half = np.where(n > 1, t_quantile(n - 1) * out["std"].to_numpy() / np.sqrt(n), np.nan)
+    # the t-interval intersected with the values the indicator can take (a share's mean lies in [0, 1]): the intersection
+    # covers the mean at least as often, and a figure or table no longer shows a share's interval below 0 or above 1
+    names = out.index.get_level_values("indicator")
+    lo = np.array([INDICATORS[i].bounds[0] if i in INDICATORS else -np.inf for i in names])
+    hi = np.array([INDICATORS[i].bounds[1] if i in INDICATORS else np.inf for i in names])
+    mean = out["mean"].to_numpy()
     out = pd.DataFrame(
-        {"mean": out["mean"], "sd": out["std"], "ci_low": out["mean"] - half, "ci_high": out["mean"] + half, "n": n.astype(int)},
+        {"mean": mean, "sd": out["std"].to_numpy(), "ci_low": np.clip(mean - half, lo, hi), "ci_high": np.clip(mean + half, lo, hi),
+         "n": n.astype(int)},
         index=out.index,
-    )
+    )  # fmt: skip
     return out.reset_index()
 
 
