@@ -58,6 +58,7 @@ LABELS: dict[str, str] = {  # short labels for figures and the app; the one home
     "global_access": "(e) firms' global access",
     "capability_ratio": "capability China / rival",
     "ai_economy": "AI industry (RMB bn/year)",
+    "local_policies": "provincial AI policies",
     "talent_capital_stock": "(a) foreign talent & capital in China (stock)",
     "cooperation": "(d) scholars keeping a US co-author",
     "escalation_risk": "(d) escalation risk (Richardson growth rate)",

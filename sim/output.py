@@ -23,7 +23,8 @@ def save_run(config: SimConfig, cfg: DictConfig, root: Path) -> Path:
         config_yaml = OmegaConf.to_yaml(cfg, resolve=True)
         meta = provenance(result_config_yaml(cfg), config.seed)
         values = milestone_values(frame)
-        print(headline_table(values), flush=True)
+        goals = plan_goals(values, config)
+        print(headline_table(values, goals), flush=True)
         out = folder.tmp
         write_text(out / "config.yaml", config_yaml)
         summary = {
@@ -32,7 +33,7 @@ def save_run(config: SimConfig, cfg: DictConfig, root: Path) -> Path:
             "replication": config.replication,
             "period": f"{model.start}-{model.end}",
             "milestones": values,
-            "plan_goals": plan_goals(values, config),
+            "plan_goals": goals,
             "git_commit": meta["git_commit"],
             "versions": meta["versions"],
             "created": datetime.now().isoformat(timespec="seconds"),

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from sim.config import SimConfig
-from sim.indicators import CONSEQUENCES
+from sim.indicators import CONSEQUENCES, INDICATORS, label
 
 MILESTONES = ("2020Q4", "2025Q4", "2030Q4")
 HEADLINE = (
@@ -61,9 +61,25 @@ def plan_goals(values: dict[str, dict[str, float]], config: SimConfig) -> dict[s
     return goals
 
 
-def headline_table(values: dict[str, dict[str, float]]) -> str:
+def headline_table(values: dict[str, dict[str, float]], goals: dict[str, Any] | None = None) -> str:
+    """The headline indicators at the milestones, each with its label and unit; then the 2017 plan's goals met or missed."""
     quarters = list(values)
-    lines = [f"{'indicator':<26}" + "".join(f"{q:>10}" for q in quarters)]
+    names = {name: label(name) for name in HEADLINE}
+    width = max(map(len, names.values())) + 2
+    units = {name: INDICATORS[name].unit for name in HEADLINE}
+    unit_width = min(max(map(len, units.values())), 30) + 2
+    lines = [f"{'indicator':<{width}}{'unit':<{unit_width}}" + "".join(f"{q:>10}" for q in quarters)]
     for name in HEADLINE:
-        lines.append(f"{name:<26}" + "".join(f"{values[q][name]:>10.3g}" for q in quarters))
+        unit = units[name] if len(units[name]) <= 30 else units[name][:29] + "…"
+        lines.append(f"{names[name]:<{width}}{unit:<{unit_width}}" + "".join(f"{values[q][name]:>10.3g}" for q in quarters))
+    if goals:
+        lines += ["", "the 2017 plan's goals (New Generation AI Development Plan):"]
+        for quarter, goal in goals.items():
+            met = "met" if goal["industry_target_met"] else "missed"
+            line = f"  {quarter}: AI industry {goal['ai_economy']:,.0f} RMB bn/year against {goal['target']:,.0f}: {met}"
+            if "capability_ratio" in goal:
+                aim = "catch up with" if quarter == "2020Q4" else "lead"
+                line += f"; capability {goal['capability_ratio']:.2f} of the rival's ({aim}): "
+                line += "met" if goal["capability_goal_met"] else "missed"
+            lines.append(line)
     return "\n".join(lines)

@@ -45,7 +45,8 @@ def test_baseline_writes_a_complete_run_folder(tmp_path):
         set(bands["draws"]) == {4} and set(bands["quarter"]) == set(frame["quarter"]) and "posterior predictive: 4 draws" in result.stdout
     )
     assert read_provenance(folder / "timeseries.parquet")["seed"] == summary["seed"]
-    assert str(folder) in result.stdout and "talent_capital" in result.stdout
+    assert str(folder) in result.stdout and "(a) talent & capital inflow to China (per quarter)    share/quarter" in result.stdout
+    assert "2030Q4: AI industry" in result.stdout and ("1,000: met" in result.stdout or "1,000: missed" in result.stdout)
 
 
 def test_experiment_name_names_the_folder(tmp_path):
