@@ -54,6 +54,7 @@ TITLE = "Securitization of AI in China: teaching demo"
 CLASS_PUBLIC = 2000  # citizens: small, so a step is quick (shares do not depend on the count: tests/test_model.py)
 CLASS_SEED = 0
 PUBLIC_SAMPLE = 120  # consecutive citizens on the small-world ring drawn in the network view
+QUARTERS_PER_DIGIT = 1.0  # a 9 px digit on a time chart about 600 px wide for 88 quarters, in quarters
 PLAY_MS = 101  # pause between quarters while playing [ms]
 
 
@@ -74,8 +75,9 @@ class Control:
 CONTROLS = [
     Control(
         "strategy", "Centre's strategy", "How the central state frames AI. historical: it decides each quarter from the threat it "
-        "perceives (the model's default); none: it never frames AI as a security matter; restrained: it frames it half as "
-        "often; maximal: it frames it as a security matter from the start.", _DEFAULT.central.strategy.value, kind="select",
+        f"perceives (the model's default); none: it never frames AI as a security matter; restrained: it desires "
+        f"{_DEFAULT.central.restrained_gain:.0%} of the historical framing; maximal: it frames AI as fully a security matter; "
+        "adaptive: it gives framing up as it sees the consequences' costs.", _DEFAULT.central.strategy.value, kind="select",
     ),
     Control(
         "severity", "Sanction severity (0-1)", "How hard the rival's listings and export controls bite: 0 none, 1 the whole "
@@ -267,21 +269,28 @@ def _quarters(model: SecuritizationModel) -> list[str]:
     return [str(model.start + i) for i in range(model.n_steps)]
 
 
-def _marks(model: SecuritizationModel) -> dict:
-    """Numbered dotted lines at the events so far (events in one quarter share a line) and a line at the current quarter."""
-    by_quarter: dict[str, list[str]] = {}
+def _marks(model: SecuritizationModel) -> tuple[dict, int]:
+    """Numbered dotted lines at the events so far (events of one quarter share a line, "7-9"), their numbers in as many
+    rows above the plot as keep neighbours apart (returned with the option), and a line at the current quarter."""
+    by_quarter: dict[int, list[int]] = {}
     for i, event in events_so_far(model):
-        by_quarter.setdefault(str(event.quarter), []).append(str(i))
-    data = [
-        {"xAxis": x, "lineStyle": {"color": "#888", "type": "dotted", "width": 1}, "label": {"formatter": ",".join(n), "fontSize": 9}}
-        for x, n in by_quarter.items()
-    ]
+        by_quarter.setdefault(event.quarter.index - model.start.index, []).append(i)
+    data, ends = [], []  # per row, the quarter where its last label ends
+    for at, numbers in sorted(by_quarter.items()):
+        text = str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
+        half = (len(text) + 1) * QUARTERS_PER_DIGIT / 2
+        row = next((r for r, end in enumerate(ends) if at - half > end), len(ends))
+        if row == len(ends):
+            ends.append(at + half)
+        ends[row] = at + half
+        data.append({"xAxis": str(model.start + at), "lineStyle": {"color": "#888", "type": "dotted", "width": 1},
+                     "label": {"formatter": text, "fontSize": 9, "distance": 3 + 11 * row}})  # fmt: skip
     if model.steps:
         data.append(
             {"xAxis": str(model.quarter), "lineStyle": {"color": "#000", "type": "solid", "width": 1.5},
              "label": {"formatter": str(model.quarter), "position": "insideEndTop", "fontSize": 10}}
         )  # fmt: skip
-    return {"symbol": "none", "silent": True, "animation": False, "data": data}
+    return {"symbol": "none", "silent": True, "animation": False, "data": data}, len(ends)
 
 
 def time_option(model: SecuritizationModel, names: dict[str, str], title: str, y_name: str, kept: Kept | None = None) -> dict:
@@ -297,17 +306,19 @@ def time_option(model: SecuritizationModel, names: dict[str, str], title: str, y
             series.append({"type": "line", "name": f"{text} (kept)", "data": _series(kept.frame, name),
                            "showSymbol": False, "color": colour, "lineStyle": {"width": 1.5, "type": "dotted", "opacity": 0.7},
                            "animation": False, "silent": True})  # fmt: skip
-    series[0]["markLine"] = _marks(model)
+    series[0]["markLine"], rows = _marks(model)
     values = [v for s in series for v in s["data"] if v is not None]
     top = max(1.0, max(values, default=0.0))
-    subtitle = f"dotted: kept run ({kept.label})" if kept is not None else ""
+    subtitle = "dotted: the kept run (settings in the Run card)" if kept is not None else ""
+    legend = sum(len(text) + 6 for text in names.values())  # characters, with the legend's symbols
     return {
         "animation": False,
         "color": PALETTE,
         "title": {"text": title, "subtext": subtitle, "left": 0, "textStyle": {"fontSize": 13}, "subtextStyle": {"fontSize": 10}},
         "tooltip": {"trigger": "axis", "valueFormatter": None},
         "legend": {"data": list(names.values()), "bottom": 0, "textStyle": {"fontSize": 11}, "itemGap": 6},
-        "grid": {"left": 48, "right": 16, "top": 56 if kept else 40, "bottom": 96},
+        # room below for the legend's lines (about 80 characters a line) and the axis name; above for the event numbers
+        "grid": {"left": 48, "right": 16, "top": (54 if kept else 40) + 11 * rows, "bottom": 44 + 20 * math.ceil(legend / 80)},
         "xAxis": {"type": "category", "data": _quarters(model), "boundaryGap": False, "name": "quarter", "nameLocation": "middle",
                   "nameGap": 24, "axisLabel": {"interval": 19}, "axisTick": {"interval": 19}},
         "yAxis": {"type": "value", "min": 0, "max": math.ceil(top * 10) / 10, "name": y_name, "nameLocation": "middle", "nameGap": 34},
@@ -427,8 +438,8 @@ every line on the charts comes out of the decisions of simulated actors, quarter
 - **500 firms** echo it when state money, directives and the risk of being cut off outweigh what openness earns them;
   they also choose how much of their inputs to buy at home (self-reliance) and how close to get to the state.
 - **300 intellectuals** echo it or not, and keep or drop their foreign co-authors.
-- **The public** ({CLASS_PUBLIC:,} citizens here) on a social network: each echoes the campaign when enough of its
-  neighbours and the media do.
+- **The public** ({CLASS_PUBLIC:,} citizens by default here, 10,000 on the command line), on a social network: each
+  echoes the campaign when enough of its neighbours and the media do.
 - **The rival state** (the United States) mirrors China's securitization, lists Chinese firms, imposes export controls
   and tariffs, and restricts visas; the historical events from 2009 to 2025 (numbered on the charts) are taken from the
   record, the years after the last one are a projection.
@@ -538,6 +549,7 @@ def Dashboard(model: SecuritizationModel, kept: Kept | None):
     with solara.Columns([1, 1]):
         Chart(model, steps, "provinces", height=300)
         Chart(model, steps, "network", height=300)
+    solara.Div(style="height: 48px")  # room for Solara's corner badge below the last charts
 
 
 @solara.component
@@ -553,6 +565,7 @@ def Compare(model: SecuritizationModel, kept: solara.Reactive[Kept | None]):
         with solara.Tooltip("Draw this run as dotted lines on the charts, to compare with the next run (after Reset)."):
             solara.Button("Keep this run", on_click=keep, disabled=model.steps == 0, outlined=True, classes=["sim-keep"])
         if kept.value is not None:
+            solara.Text(f"Kept (dotted on the charts): {kept.value.label}", style="font-size: 12px; color: #444")
             solara.Button("Forget the kept run", on_click=lambda: kept.set(None), text=True, classes=["sim-forget"])
         with solara.Tooltip("The series of this run so far, one row per quarter (opens in a spreadsheet)."):
             solara.FileDownload(lambda: run_csv(model), filename=csv_name(model), label="Download CSV", mime_type="text/csv")
@@ -562,18 +575,25 @@ def Compare(model: SecuritizationModel, kept: solara.Reactive[Kept | None]):
 def Controls(params: solara.Reactive[dict]):
     """Each control with its unit in the label and its meaning, unit and range in a tooltip."""
 
-    def setter(name: str):
-        return lambda value: params.set({**params.value, name: value})
+    def setter(control: Control):
+        def set_value(value) -> None:
+            old = params.value.get(control.name, control.default)
+            # a slider snaps an off-grid value (the calibrated 0.05878) to its grid and reports it: not a choice
+            if control.kind != "select" and abs(float(value) - float(old)) < control.step / 2:
+                return
+            params.set({**params.value, control.name: value})
+
+        return set_value
 
     for c in CONTROLS:
         value = params.value.get(c.name, c.default)
         with solara.Tooltip(c.help), solara.Div(classes=[f"sim-control sim-control-{c.name}"]):
             if c.kind == "select":
-                solara.Select(c.label, value=value, values=[s.value for s in Strategy], on_value=setter(c.name))
+                solara.Select(c.label, value=value, values=[s.value for s in Strategy], on_value=setter(c))
             elif c.kind == "int":
-                solara.SliderInt(c.label, value=int(value), min=int(c.lo), max=int(c.hi), step=int(c.step), on_value=setter(c.name))
+                solara.SliderInt(c.label, value=int(value), min=int(c.lo), max=int(c.hi), step=int(c.step), on_value=setter(c))
             else:
-                solara.SliderFloat(c.label, value=float(value), min=c.lo, max=c.hi, step=c.step, on_value=setter(c.name))
+                solara.SliderFloat(c.label, value=float(value), min=c.lo, max=c.hi, step=c.step, on_value=setter(c))
 
 
 @solara.component
