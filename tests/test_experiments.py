@@ -136,7 +136,7 @@ def test_common_random_numbers_across_sweep_points(tmp_path):
 
 
 def test_aggregation_on_hand_made_runs_with_known_mean_and_interval(tmp_path):
-    values = {"historical": [1.0, 2.0, 3.0], "none": [0.5, 0.5, 1.5]}
+    values = {"historical": [0.1, 0.2, 0.3], "none": [0.05, 0.05, 0.15]}  # shares of provinces
     rows = []
     for strategy, xs in values.items():
         for replication, x in enumerate(xs):
@@ -148,10 +148,11 @@ def test_aggregation_on_hand_made_runs_with_known_mean_and_interval(tmp_path):
     assert tmp_path / "summary.csv" in written and tmp_path / "attribution.csv" in written
     summary = summarize(pd.read_parquet(tmp_path / "sweep.parquet"), ["central.strategy"])
     row = summary[(summary["central.strategy"] == "historical") & (summary["indicator"] == "adoption_local")].iloc[0]
-    half = 4.302652729911275 * 1.0 / math.sqrt(3)  # t(0.975, 2) * sd / sqrt(n), sd = 1
-    assert row["mean"] == pytest.approx(2.0) and row["sd"] == pytest.approx(1.0) and row["n"] == 3
-    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(2.0 - half), pytest.approx(2.0 + half))
+    half = 4.302652729911275 * 0.1 / math.sqrt(3)  # t(0.975, 2) * sd / sqrt(n), sd = 0.1
+    assert row["mean"] == pytest.approx(0.2) and row["sd"] == pytest.approx(0.1) and row["n"] == 3
+    # the t-interval, intersected with a share's bounds: 0.2 - 0.248 < 0 is cut at 0
+    assert (row["ci_low"], row["ci_high"]) == (0.0, pytest.approx(0.2 + half))
     table = attribution(pd.read_parquet(tmp_path / "sweep.parquet"), "2030Q4").set_index("indicator")
-    # paired differences 0.5, 1.5, 1.5: mean 7/6
-    assert table.loc["adoption_local", "difference"] == pytest.approx(7 / 6)
+    # paired differences 0.05, 0.15, 0.15: mean 7/60
+    assert table.loc["adoption_local", "difference"] == pytest.approx(7 / 60)
     assert table.loc["adoption_local", "n"] == 3
