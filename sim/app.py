@@ -23,6 +23,8 @@ Mesa's :class:`~mesa.visualization.solara_viz.ModelController` gives Reset, play
 
 from __future__ import annotations
 
+import copy
+import functools
 import html
 import math
 import threading
@@ -39,7 +41,7 @@ from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import update_counter
 from solara.components.echarts import EchartsWidget
 
-from sim.config import Strategy, load_config
+from sim.config import SimConfig, Strategy, load_config
 from sim.indicators import CONSEQUENCE_LEVELS, INDICATORS, MOBILIZATION
 from sim.model import SecuritizationModel
 from sim.plots import PALETTE
@@ -131,6 +133,21 @@ def overrides(
     ]
 
 
+@functools.lru_cache(maxsize=256)
+def _composed(key: tuple[str, ...]) -> SimConfig:
+    with _CONFIG_LOCK:
+        return load_config(list(key))
+
+
+def composed(key: tuple[str, ...]) -> SimConfig:
+    """The config for the controls' overrides, composed once per distinct setting (Hydra's compose and the checks take
+    about a second; a class presses Reset on the same few settings), a copy for each model."""
+    return copy.deepcopy(_composed(key))
+
+
+_composed(tuple(overrides()))  # the default setting, composed when the server starts rather than on the first visit
+
+
 class ClassroomModel(SecuritizationModel):
     """The model built from the app's controls, seeded exactly as :func:`sim.run.build_model` seeds a run.
 
@@ -150,8 +167,7 @@ class ClassroomModel(SecuritizationModel):
         public_n: int = CLASS_PUBLIC,
         seed: int = CLASS_SEED,
     ) -> None:
-        with _CONFIG_LOCK:
-            config = load_config(overrides(strategy, severity, mirror, outreach, salary_premium, public_n, seed))
+        config = composed(tuple(overrides(strategy, severity, mirror, outreach, salary_premium, public_n, seed)))
         # the same generator as sim.run.build_model(config): the app's run is the CLI's run
         super().__init__(config, rng=np.random.default_rng(stream_seed(config.seed, config.replication)))
 
