@@ -44,7 +44,7 @@ from solara.components.echarts import EchartsWidget
 from sim.config import SimConfig, Strategy, load_config
 from sim.indicators import CONSEQUENCE_LEVELS, INDICATORS, MOBILIZATION
 from sim.model import SecuritizationModel
-from sim.plots import PALETTE
+from sim.plots import PALETTE, label_rows, parameter
 from sim.run import stream_seed
 
 # Hydra's compose API keeps one global state: two visitors pressing Reset at once must not overlap.
@@ -62,75 +62,102 @@ PLAY_MS = 101  # pause between quarters while playing [ms]
 
 @dataclass(frozen=True)
 class Control:
-    """One control of the page: its meaning, unit and range, shown as its label and tooltip."""
+    """One control of the page: the config key it sets, what it means, its range and grid; its label is the parameter's
+    name on figures (:data:`sim.plots.PARAMETERS`)."""
 
-    name: str
-    label: str
+    name: str  # the keyword of ClassroomModel and of overrides()
+    key: str  # the config key it sets
     help: str
-    default: float | int | str
     lo: float = 0.0
     hi: float = 1.0
     step: float = 0.05
     kind: str = "float"  # float | int | select
 
+    @property
+    def label(self) -> str:
+        text = parameter(self.key)
+        return text[0].upper() + text[1:]
+
+    @property
+    def short(self) -> str:
+        """The name without its unit, for the status line."""
+        return parameter(self.key).split(" (")[0]
+
+    @property
+    def default(self) -> float | int | str:
+        return CLASS_DEFAULTS.get(self.key, config_value(_DEFAULT, self.key))
+
+    @property
+    def range(self) -> str:
+        return ", ".join(s.value for s in Strategy) if self.kind == "select" else f"{self.lo:g}-{self.hi:,g}"
+
+    @property
+    def tooltip(self) -> str:
+        default = self.default if self.kind == "select" else f"{self.default:,g}"
+        return f"{self.help} Range: {self.range}; default {default}."
+
+    def show(self, value: object) -> str:
+        return f"{value:,}" if self.kind == "int" else str(value)
+
+    def value(self, raw: object) -> float | int | str:
+        """A control's value as the config takes it (slider floats rounded, so 0.15000000000000002 reads 0.15)."""
+        if self.kind == "select":
+            return Strategy(str(raw)).value
+        return int(raw) if self.kind == "int" else round(float(raw), 6)
+
+
+def config_value(config: SimConfig, key: str) -> float | int | str:
+    """The value of a dotted key in a config (an enum as its value)."""
+    node: object = config
+    for part in key.split("."):
+        node = getattr(node, part)
+    return node.value if isinstance(node, Strategy) else node
+
+
+CLASS_DEFAULTS = {"agents.public.n": CLASS_PUBLIC, "seed": CLASS_SEED}  # where the app departs from the command line
 
 CONTROLS = [
     Control(
-        "strategy", "Centre's strategy", "How the central state frames AI. historical: it decides each quarter from the threat it "
-        f"perceives (the model's default); none: it never frames AI as a security matter; restrained: it desires "
+        "strategy", "central.strategy", "How the central state frames AI. historical: it decides each quarter from the threat "
+        f"it perceives (the model's default); none: it never frames AI as a security matter; restrained: it desires "
         f"{_DEFAULT.central.restrained_gain:.0%} of the historical framing; maximal: it frames AI as fully a security matter; "
-        "adaptive: it gives framing up as it sees the consequences' costs.", _DEFAULT.central.strategy.value, kind="select",
+        "adaptive: it gives framing up as it sees the consequences' costs.", kind="select",
     ),
     Control(
-        "severity", "Sanction severity (0-1)", "How hard the rival's listings and export controls bite: 0 none, 1 the whole "
-        f"listed share of firms loses access to the rival's market and inputs. Range 0-1; default {_DEFAULT.rival.sanctions.severity:g}.",
-        _DEFAULT.rival.sanctions.severity,
+        "severity", "rival.sanctions.severity", "How hard the rival's listings bite: the share of a listed firm's foreign sales "
+        "and inputs lost (0: no sanctions).",
     ),
     Control(
-        "mirror", "Rival mirroring (per quarter)", "How fast the rival state's securitization of China's AI follows China's own "
-        f"securitization: the share of the gap it closes each quarter. Range 0-0.2; default {_DEFAULT.rival.mirror:g} (calibrated).",
-        _DEFAULT.rival.mirror, 0.0, 0.2, 0.01,
+        "mirror", "rival.mirror", "How strongly the rival state's securitization of China's AI responds to China's own: the "
+        "securitization it adds each quarter per unit of China's (calibrated).", 0.0, 0.2, 0.01,
     ),
     Control(
-        "outreach", "Outreach (share of AI budget)", "The share of the centre's AI budget spent on courting third countries "
-        f"for its governance initiatives. Range 0-0.5; default {_DEFAULT.central.outreach:g}.", _DEFAULT.central.outreach, 0.0, 0.5,
+        "outreach", "central.outreach", "The share of the centre's AI budget spent on courting third countries for its "
+        "governance initiatives (capacity building, public goods).", 0.0, 0.5,
     ),
     Control(
-        "salary_premium", "Salary premium for talent (x wage)", "Extra pay Chinese firms offer mobile AI talent, as a share of "
-        f"the wage abroad (0.3 = 30 % more). Range 0-1.5; default {_DEFAULT.firms.salary_premium:g}.", _DEFAULT.firms.salary_premium,
-        0.0, 1.5,
+        "salary_premium", "firms.salary_premium", "Extra pay Chinese firms offer mobile AI talent, as a share of the wage "
+        "abroad (0.3 = 30 % more).", 0.0, 1.5,
     ),
     Control(
-        "public_n", "Citizens (agents)", "How many citizens represent the public on its social network. Shares do not depend "
-        "on it; more citizens make each quarter slower. Range 500-20,000; the command line uses 10,000.", CLASS_PUBLIC, 500, 20000,
-        500, kind="int",
+        "public_n", "agents.public.n", "How many citizens represent the public on its social network. Shares do not depend "
+        f"on it; more citizens make each quarter slower. The command line uses {_DEFAULT.agents.public.n:,}.", 500, 20000, 500,
+        kind="int",
     ),
     Control(
-        "seed", "Seed", "The random seed: the same settings and seed always give the same run; another seed, another draw "
-        "of the model's randomness. Range 0-99.", CLASS_SEED, 0, 99, 1, kind="int",
+        "seed", "seed", "The random seed: the same settings and seed always give the same run; another seed, another draw of "
+        f"the model's randomness. The command line uses {_DEFAULT.seed}.", 0, 99, 1, kind="int",
     ),
 ]  # fmt: skip
+BY_NAME = {c.name: c for c in CONTROLS}
 
 
-def overrides(
-    strategy: str = _DEFAULT.central.strategy.value,
-    severity: float = _DEFAULT.rival.sanctions.severity,
-    mirror: float = _DEFAULT.rival.mirror,
-    outreach: float = _DEFAULT.central.outreach,
-    salary_premium: float = _DEFAULT.firms.salary_premium,
-    public_n: int = CLASS_PUBLIC,
-    seed: int = CLASS_SEED,
-) -> list[str]:
-    """The Hydra overrides for the app's controls (slider floats rounded, so 0.15000000000000002 reads 0.15)."""
-    return [
-        f"central.strategy={Strategy(strategy).value}",
-        f"rival.sanctions.severity={round(float(severity), 6)}",
-        f"rival.mirror={round(float(mirror), 6)}",
-        f"central.outreach={round(float(outreach), 6)}",
-        f"firms.salary_premium={round(float(salary_premium), 6)}",
-        f"agents.public.n={int(public_n)}",
-        f"seed={int(seed)}",
-    ]
+def overrides(**values: object) -> list[str]:
+    """The Hydra overrides for the app's controls, each at the given value or its default."""
+    unknown = set(values) - set(BY_NAME)
+    if unknown:
+        raise TypeError(f"no such control: {', '.join(sorted(unknown))}")
+    return [f"{c.key}={c.value(values.get(c.name, c.default))}" for c in CONTROLS]
 
 
 @functools.lru_cache(maxsize=256)
@@ -151,23 +178,16 @@ _composed(tuple(overrides()))  # the default setting, composed when the server s
 class ClassroomModel(SecuritizationModel):
     """The model built from the app's controls, seeded exactly as :func:`sim.run.build_model` seeds a run.
 
-    Mesa's ModelController re-creates the model on Reset as ``type(model)(**params)``, so the controls are
-    this class's keyword arguments (a plain factory function would not survive a Reset). The model stops
+    Mesa's ModelController re-creates the model on Reset as ``type(model)(**params)``, so the controls (:data:`CONTROLS`)
+    are this class's keyword arguments (a plain factory function would not survive a Reset). The model stops
     (``running = False``) at ``time.end``, so the play button halts at 2030Q4, and steps asked for after
     it do nothing.
     """
 
-    def __init__(
-        self,
-        strategy: str = _DEFAULT.central.strategy.value,
-        severity: float = _DEFAULT.rival.sanctions.severity,
-        mirror: float = _DEFAULT.rival.mirror,
-        outreach: float = _DEFAULT.central.outreach,
-        salary_premium: float = _DEFAULT.firms.salary_premium,
-        public_n: int = CLASS_PUBLIC,
-        seed: int = CLASS_SEED,
-    ) -> None:
-        config = composed(tuple(overrides(strategy, severity, mirror, outreach, salary_premium, public_n, seed)))
+    def __init__(self, scenario: object = None, **values: object) -> None:
+        # Mesa's controller passes a Mesa scenario to a model whose __init__ takes **kwargs; the controls are this model's
+        # scenario, so Mesa's (empty) one is not used
+        config = composed(tuple(overrides(**values)))
         # the same generator as sim.run.build_model(config): the app's run is the CLI's run
         super().__init__(config, rng=np.random.default_rng(stream_seed(config.seed, config.replication)))
 
@@ -197,38 +217,20 @@ def clock(model: SecuritizationModel) -> str:
 
 
 def settings_text(model: SecuritizationModel) -> str:
-    c = model.config
-    return (
-        f"strategy {c.central.strategy.value} · sanction severity {c.rival.sanctions.severity:g} · "
-        f"rival mirroring {c.rival.mirror:g} · outreach {c.central.outreach:g} · "
-        f"salary premium {c.firms.salary_premium:g} · citizens {c.agents.public.n:,} · seed {c.seed}"
-    )
+    return " · ".join(f"{c.short} {c.show(config_value(model.config, c.key))}" for c in CONTROLS)
 
 
 def cli_differences(model: SecuritizationModel) -> str:
-    """What separates this run from ``python -m sim`` on its defaults, said plainly (empty when nothing does)."""
-    c, d = model.config, _DEFAULT
+    """What separates this run from ``python -m sim`` on its defaults, said plainly."""
     parts = []
-    if c.agents.public.n != d.agents.public.n:
-        parts.append(f"{c.agents.public.n:,} citizens (the command line: {d.agents.public.n:,}; shares do not depend on it)")
-    if c.seed != d.seed:
-        parts.append(f"seed {c.seed} (the command line: {d.seed})")
-    moved = [ctl.label for ctl in CONTROLS[:5] if _control_value(model, ctl.name) != ctl.default]
-    if moved:
-        parts.append("changed: " + ", ".join(moved))
-    parts.append("the command line also draws 20 runs from the calibration's posterior for bands; this is one run")
-    return "Differs from `python -m sim`: " + "; ".join(parts) + "."
-
-
-def _control_value(model: SecuritizationModel, name: str) -> float | str:
-    c = model.config
-    return {
-        "strategy": c.central.strategy.value,
-        "severity": c.rival.sanctions.severity,
-        "mirror": c.rival.mirror,
-        "outreach": c.central.outreach,
-        "salary_premium": c.firms.salary_premium,
-    }[name]
+    for c in CONTROLS:
+        value, cli = config_value(model.config, c.key), config_value(_DEFAULT, c.key)
+        if value != cli:
+            parts.append(f"{c.short} {c.show(value)} (the command line: {c.show(cli)})")
+    parts.append(
+        f"the command line also draws {_DEFAULT.predictive.draws} runs from the calibration's posterior for bands; this is one run"
+    )
+    return "Differs from `python -m sim`: " + "; ".join(parts) + ". Shares do not depend on the number of citizens."
 
 
 def status_markdown(model: SecuritizationModel) -> str:
@@ -291,22 +293,20 @@ def _marks(model: SecuritizationModel) -> tuple[dict, int]:
     by_quarter: dict[int, list[int]] = {}
     for i, event in events_so_far(model):
         by_quarter.setdefault(event.quarter.index - model.start.index, []).append(i)
-    data, ends = [], []  # per row, the quarter where its last label ends
-    for at, numbers in sorted(by_quarter.items()):
-        text = str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
-        half = (len(text) + 1) * QUARTERS_PER_DIGIT / 2
-        row = next((r for r, end in enumerate(ends) if at - half > end), len(ends))
-        if row == len(ends):
-            ends.append(at + half)
-        ends[row] = at + half
-        data.append({"xAxis": str(model.start + at), "lineStyle": {"color": "#888", "type": "dotted", "width": 1},
-                     "label": {"formatter": text, "fontSize": 9, "distance": 3 + 11 * row}})  # fmt: skip
+    spans = sorted(by_quarter.items())
+    texts = [str(n[0]) if len(n) == 1 else f"{n[0]}-{n[-1]}" for _, n in spans]
+    rows = label_rows([at for at, _ in spans], [(len(t) + 1) * QUARTERS_PER_DIGIT for t in texts])
+    data = [
+        {"xAxis": str(model.start + at), "lineStyle": {"color": "#888", "type": "dotted", "width": 1},
+         "label": {"formatter": text, "fontSize": 9, "distance": 3 + 11 * row}}
+        for (at, _), text, row in zip(spans, texts, rows, strict=True)
+    ]  # fmt: skip
     if model.steps:
         data.append(
             {"xAxis": str(model.quarter), "lineStyle": {"color": "#000", "type": "solid", "width": 1.5},
              "label": {"formatter": str(model.quarter), "position": "insideEndTop", "fontSize": 10}}
         )  # fmt: skip
-    return {"symbol": "none", "silent": True, "animation": False, "data": data}, len(ends)
+    return {"symbol": "none", "silent": True, "animation": False, "data": data}, max(rows, default=-1) + 1
 
 
 def time_option(model: SecuritizationModel, names: dict[str, str], title: str, y_name: str, kept: Kept | None = None) -> dict:
@@ -331,7 +331,7 @@ def time_option(model: SecuritizationModel, names: dict[str, str], title: str, y
         "animation": False,
         "color": PALETTE,
         "title": {"text": title, "subtext": subtitle, "left": 0, "textStyle": {"fontSize": 13}, "subtextStyle": {"fontSize": 10}},
-        "tooltip": {"trigger": "axis", "valueFormatter": None},
+        "tooltip": {"trigger": "axis"},
         "legend": {"data": list(names.values()), "bottom": 0, "textStyle": {"fontSize": 11}, "itemGap": 6},
         # room below for the legend's lines (about 80 characters a line) and the axis name; above for the event numbers
         "grid": {"left": 48, "right": 16, "top": (54 if kept else 40) + 11 * rows, "bottom": 44 + 20 * math.ceil(legend / 80)},
@@ -411,28 +411,17 @@ def network_option(model: SecuritizationModel) -> dict:
 
 
 def run_csv(model: SecuritizationModel) -> str:
-    """The run's series so far, one row per quarter and one column per indicator, the settings as columns."""
+    """The run's series so far, one row per quarter and one column per indicator, the settings as columns (config keys)."""
     frame = series_so_far(model).copy()
     frame.insert(0, "quarter", [str(model.start + i) for i in range(len(frame))])
-    c = model.config
-    settings = {"strategy": c.central.strategy.value, "sanction_severity": c.rival.sanctions.severity,
-                "rival_mirroring": c.rival.mirror, "outreach": c.central.outreach, "salary_premium": c.firms.salary_premium,
-                "citizens": c.agents.public.n, "seed": c.seed}  # fmt: skip
-    for key, value in settings.items():
-        frame[key] = value
+    for c in CONTROLS:
+        frame[c.key] = config_value(model.config, c.key)
     return frame.to_csv(index=False)
 
 
 def csv_name(model: SecuritizationModel) -> str:
-    c = model.config
-    return (
-        f"sim_{c.central.strategy.value}_severity{c.rival.sanctions.severity:g}_mirror{c.rival.mirror:g}_outreach{c.central.outreach:g}"
-        f"_premium{c.firms.salary_premium:g}_seed{c.seed}_to{model.quarter if model.steps else model.start}.csv"
-    )
-
-
-def _range(c: Control) -> str:
-    return ", ".join(s.value for s in Strategy) if c.kind == "select" else f"{c.lo:g}-{c.hi:g}"
+    settings = "_".join(f"{c.name}{config_value(model.config, c.key)}" for c in CONTROLS if c.key not in CLASS_DEFAULTS)
+    return f"sim_{settings}_seed{model.config.seed}_to{model.quarter if model.steps else model.start}.csv"
 
 
 ABOUT = f"""
@@ -449,24 +438,25 @@ every line on the charts comes out of the decisions of simulated actors, quarter
 
 - **The central state** watches the threat it perceives (the rival's moves, falling behind in capability) and, past a
   threshold, frames AI as a security matter: speeches and plans (securitizing moves), money for AI, directives.
-- **31 provinces** decide whether to echo the campaign: they weigh the centre's pressure against their economic gain
-  and their neighbours' choices.
-- **500 firms** echo it when state money, directives and the risk of being cut off outweigh what openness earns them;
-  they also choose how much of their inputs to buy at home (self-reliance) and how close to get to the state.
-- **300 intellectuals** echo it or not, and keep or drop their foreign co-authors.
-- **The public** ({CLASS_PUBLIC:,} citizens by default here, 10,000 on the command line), on a social network: each
-  echoes the campaign when enough of its neighbours and the media do.
+- **{_DEFAULT.agents.local.n} provinces** decide whether to echo the campaign: they weigh the centre's pressure against
+  their economic gain and their neighbours' choices.
+- **{_DEFAULT.agents.firms.n:,} firms** echo it when state money, directives and the risk of being cut off outweigh what
+  openness earns them; they also choose how much of their inputs to buy at home (self-reliance) and how close to get
+  to the state.
+- **{_DEFAULT.agents.intellectuals.n:,} intellectuals** echo it or not, and keep or drop their foreign co-authors.
+- **The public** ({CLASS_PUBLIC:,} citizens by default here, {_DEFAULT.agents.public.n:,} on the command line), on a
+  social network: each echoes the campaign when enough of its neighbours and the media do.
 - **The rival state** (the United States) mirrors China's securitization, lists Chinese firms, imposes export controls
   and tariffs, and restricts visas; the historical events from 2009 to 2025 (numbered on the charts) are taken from the
   record, the years after the last one are a projection.
-- **40 third countries** decide whether to back China's governance initiatives, the rival's, or both.
+- **{_DEFAULT.agents.third.n} third countries** decide whether to back China's governance initiatives, the rival's, or both.
 - **Mobile talent and foreign capital** choose where to work and invest.
 
 ## The controls
 
 | control | meaning | range |
 |---|---|---|
-{chr(10).join(f"| {c.label} | {c.help} | {_range(c)} |" for c in CONTROLS)}
+{chr(10).join(f"| {c.label} | {c.help} | {c.range} |" for c in CONTROLS)}
 
 A changed control applies when you press **Reset**. **Step** advances one quarter; ▶ plays to 2030Q4.
 
@@ -553,7 +543,8 @@ def Status(model: SecuritizationModel, steps: int):
 
 @solara.component
 def Dashboard(model: SecuritizationModel, kept: Kept | None):
-    """The model tab; the one subscriber to Mesa's step counter, so that a step re-renders it in one pass."""
+    """The model tab; its charts and status re-render in one pass when Mesa's step counter moves (they take the step
+    count as an argument rather than each subscribing to the counter)."""
     update_counter.get()
     steps = model.steps
     with solara.Columns([1, 1]):
@@ -603,7 +594,7 @@ def Controls(params: solara.Reactive[dict]):
 
     for c in CONTROLS:
         value = params.value.get(c.name, c.default)
-        with solara.Tooltip(c.help), solara.Div(classes=[f"sim-control sim-control-{c.name}"]):
+        with solara.Tooltip(c.tooltip), solara.Div(classes=[f"sim-control sim-control-{c.name}"]):
             if c.kind == "select":
                 solara.Select(c.label, value=value, values=[s.value for s in Strategy], on_value=setter(c))
             elif c.kind == "int":

@@ -26,7 +26,8 @@ class Indicator:
 
     @property
     def bounds(self) -> tuple[float, float]:
-        """The values the indicator can take: [0, 1] for a share or index, [0, inf) for a level, R when signed."""
+        """The values the indicator can take: [0, 1] for a share or a 0-1 scale, [0, inf) for a level or an open index,
+        R when signed."""
         if self.signed:
             return (-math.inf, math.inf)
         return (0.0, 1.0) if self.is_share else (0.0, math.inf)

@@ -38,6 +38,20 @@ def quarter_axis(frame: pd.DataFrame) -> pd.Series:
     return frame["quarter"].map(lambda q: Quarter.parse(q).decimal)
 
 
+def label_rows(positions: list[float], widths: list[float]) -> list[int]:
+    """Rows for labels centred at ``positions`` (ascending) with ``widths`` (same unit), each label in the lowest row
+    where it clears the row's last label: the figures' and the app's event numbers."""
+    ends: list[float] = []
+    rows = []
+    for at, width in zip(positions, widths, strict=True):
+        row = next((r for r, end in enumerate(ends) if at - width / 2 > end), len(ends))
+        if row == len(ends):
+            ends.append(0.0)
+        ends[row] = at + width / 2
+        rows.append(row)
+    return rows
+
+
 def mark_events(ax: plt.Axes, events: list[Event], label: bool) -> None:
     """Dotted lines at event dates; on the top panel, numbered (events of one quarter share a label, "7-9") in as many
     rows above the axes as keep neighbouring labels apart, the numbers keyed in :func:`event_key`."""
@@ -51,17 +65,13 @@ def mark_events(ax: plt.Axes, events: list[Event], label: bool) -> None:
     lo, hi = ax.get_xlim()
     width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
     per_char = 6 * 0.62 * (hi - lo) / width_pt  # a digit's width at 6 pt, in years
-    ends: list[float] = []  # per row, where its last label ends
-    for quarter, numbers in sorted(by_quarter.items()):
-        text = str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
-        half = (len(text) + 1) * per_char / 2
-        row = next((r for r, end in enumerate(ends) if quarter.decimal - half > end), len(ends))
-        if row == len(ends):
-            ends.append(0.0)
-        ends[row] = quarter.decimal + half
+    spans = sorted(by_quarter.items())
+    texts = [str(n[0]) if len(n) == 1 else f"{n[0]}-{n[-1]}" for _, n in spans]
+    rows = label_rows([q.decimal for q, _ in spans], [(len(t) + 1) * per_char for t in texts])
+    for (quarter, _), text, row in zip(spans, texts, rows, strict=True):
         ax.annotate(text, (quarter.decimal, 1.0), xytext=(0, 2 + 7 * row), textcoords="offset points", xycoords=("data", "axes fraction"),
                     fontsize=6, color="0.3", ha="center", va="bottom", annotation_clip=False)  # fmt: skip
-    ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=10, pad=6 + 7 * len(ends))
+    ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=10, pad=6 + 7 * (max(rows) + 1))
 
 
 def event_key(events: list[Event]) -> str:
@@ -158,6 +168,8 @@ PARAMETERS = {
     "rival.sanctions.start": "first sanction shock (quarter)",
     "central.threshold": "centre's framing threshold",
     "rival.restraint": "rival's restraint (per quarter)",
+    "agents.public.n": "citizens (agents)",
+    "seed": "seed",
 }
 
 

@@ -45,10 +45,10 @@ def plan_goals(values: dict[str, dict[str, float]], config: SimConfig) -> dict[s
     """The 2017 plan's three steps: industry targets and capability (catch up 2020, lead 2030), each met or missed."""
     e = config.economy
     goals: dict[str, Any] = {}
-    for quarter, target, capability_goal in (
-        ("2020Q4", e.target_2020, 1.0),
-        ("2025Q4", e.target_2025, None),
-        ("2030Q4", e.target_2030, 1.0),
+    for quarter, target, capability_goal, aim in (
+        ("2020Q4", e.target_2020, 1.0, "catch up with"),
+        ("2025Q4", e.target_2025, None, None),
+        ("2030Q4", e.target_2030, 1.0, "lead"),
     ):
         if quarter not in values:
             continue
@@ -57,6 +57,7 @@ def plan_goals(values: dict[str, dict[str, float]], config: SimConfig) -> dict[s
         if capability_goal is not None:
             goal["capability_ratio"] = v["capability_ratio"]
             goal["capability_goal_met"] = v["capability_ratio"] >= capability_goal
+            goal["capability_aim"] = aim
         goals[quarter] = goal
     return goals
 
@@ -78,8 +79,7 @@ def headline_table(values: dict[str, dict[str, float]], goals: dict[str, Any] | 
             met = "met" if goal["industry_target_met"] else "missed"
             line = f"  {quarter}: AI industry {goal['ai_economy']:,.0f} RMB bn/year against {goal['target']:,.0f}: {met}"
             if "capability_ratio" in goal:
-                aim = "catch up with" if quarter == "2020Q4" else "lead"
-                line += f"; capability {goal['capability_ratio']:.2f} of the rival's ({aim}): "
+                line += f"; capability {goal['capability_ratio']:.2f} of the rival's ({goal['capability_aim']}): "
                 line += "met" if goal["capability_goal_met"] else "missed"
             lines.append(line)
     return "\n".join(lines)

@@ -102,7 +102,7 @@ def attribution(frame: pd.DataFrame, quarter: str) -> pd.DataFrame:
 def findings(summary: pd.DataFrame, keys: list[str], quarter: str) -> str:
     """What a sweep found, to print at its end: per mobilization indicator and consequence (labelled, with its unit) and
     per sweep point, the mean and 95% interval over replications at ``quarter``."""
-    from sim.indicators import CONSEQUENCES, INDICATORS, MOBILIZATION, label
+    from sim.indicators import CONSEQUENCES, MOBILIZATION, label
 
     rows = summary[(summary["quarter"] == quarter) & summary["indicator"].isin([*MOBILIZATION, *CONSEQUENCES])]
     arm = rows[keys].astype(str).agg(" ".join, axis=1) if keys else pd.Series("all runs", index=rows.index)

@@ -173,7 +173,7 @@ def test_page_steps_redraws_explains_keeps_and_exports(app_url, browser, tmp_pat
 
     # every control explains itself: its tooltip (meaning, unit, range) on hover
     page.locator(".sim-control-severity").hover()
-    page.get_by_text("How hard the rival's listings and export controls bite").wait_for(timeout=10_000)
+    page.get_by_text("How hard the rival's listings bite").wait_for(timeout=10_000)
 
     # a slider: sanctions 0.6 -> 0.7, applied on Reset
     slider = page.get_by_role("slider").nth(SLIDER["severity"])
@@ -197,7 +197,7 @@ def test_page_steps_redraws_explains_keeps_and_exports(app_url, browser, tmp_pat
         page.get_by_role("button", name="Download CSV").click()
     rows = Path(download.value.path()).read_text().splitlines()
     assert download.value.suggested_filename.endswith("_to2010Q1.csv")
-    assert rows[0].startswith("quarter,securitization_central") and "sanction_severity" in rows[0]
+    assert rows[0].startswith("quarter,securitization_central") and "rival.sanctions.severity" in rows[0]
     assert [r.split(",")[0] for r in rows[1:]] == ["2009Q1", "2009Q2", "2009Q3", "2009Q4", "2010Q1"]
 
     # compare: keep this run, reset, and the kept run stays on the charts as a ghost until forgotten
