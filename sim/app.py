@@ -44,7 +44,7 @@ from solara.components.echarts import EchartsWidget
 from sim.config import SimConfig, Strategy, load_config
 from sim.indicators import CONSEQUENCE_LEVELS, INDICATORS, MOBILIZATION
 from sim.model import SecuritizationModel
-from sim.plots import PALETTE, label_rows, parameter
+from sim.plots import PALETTE, event_labels, label_rows, parameter
 from sim.run import stream_seed
 
 # Hydra's compose API keeps one global state: two visitors pressing Reset at once must not overlap.
@@ -250,8 +250,7 @@ def status_markdown(model: SecuritizationModel) -> str:
     happened = events_so_far(model)
     if happened:
         lines += [f"**Events so far ({len(happened)} of {len(model.timeline.events)}), numbered as on the charts:**", ""]
-        lines += [f"{i}. {e.quarter} {html.escape(e.name, quote=False)}" for i, e in reversed(happened)]
-        lines[-len(happened) :] = [f"- **{line.split('. ', 1)[0]}** {line.split('. ', 1)[1]}" for line in lines[-len(happened) :]]
+        lines += [f"- **{i}** {e.quarter} {html.escape(e.name, quote=False)}" for i, e in reversed(happened)]
     else:
         first = model.timeline.events[0] if model.timeline.events else None
         lines.append(f"No events yet; the first is {html.escape(first.name, quote=False)} in {first.quarter}." if first else "No events.")
@@ -290,16 +289,12 @@ def _quarters(model: SecuritizationModel) -> list[str]:
 def _marks(model: SecuritizationModel) -> tuple[dict, int]:
     """Numbered dotted lines at the events so far (events of one quarter share a line, "7-9"), their numbers in as many
     rows above the plot as keep neighbours apart (returned with the option), and a line at the current quarter."""
-    by_quarter: dict[int, list[int]] = {}
-    for i, event in events_so_far(model):
-        by_quarter.setdefault(event.quarter.index - model.start.index, []).append(i)
-    spans = sorted(by_quarter.items())
-    texts = [str(n[0]) if len(n) == 1 else f"{n[0]}-{n[-1]}" for _, n in spans]
-    rows = label_rows([at for at, _ in spans], [(len(t) + 1) * QUARTERS_PER_DIGIT for t in texts])
+    labels = event_labels(events_so_far(model))
+    rows = label_rows([q.index for q, _ in labels], [(len(t) + 1) * QUARTERS_PER_DIGIT for _, t in labels])
     data = [
-        {"xAxis": str(model.start + at), "lineStyle": {"color": "#888", "type": "dotted", "width": 1},
+        {"xAxis": str(quarter), "lineStyle": {"color": "#888", "type": "dotted", "width": 1},
          "label": {"formatter": text, "fontSize": 9, "distance": 3 + 11 * row}}
-        for (at, _), text, row in zip(spans, texts, rows, strict=True)
+        for (quarter, text), row in zip(labels, rows, strict=True)
     ]  # fmt: skip
     if model.steps:
         data.append(

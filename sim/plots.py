@@ -52,23 +52,28 @@ def label_rows(positions: list[float], widths: list[float]) -> list[int]:
     return rows
 
 
+def event_labels(numbered: list[tuple[int, Event]]) -> list[tuple[Quarter, str]]:
+    """One label per quarter with events, in date order: its event number, or the range "7-9" when several share it
+    (the figures' and the app's event lines)."""
+    by_quarter: dict[Quarter, list[int]] = {}
+    for i, event in numbered:
+        by_quarter.setdefault(event.quarter, []).append(i)
+    return [(q, str(n[0]) if len(n) == 1 else f"{n[0]}-{n[-1]}") for q, n in sorted(by_quarter.items())]
+
+
 def mark_events(ax: plt.Axes, events: list[Event], label: bool) -> None:
     """Dotted lines at event dates; on the top panel, numbered (events of one quarter share a label, "7-9") in as many
     rows above the axes as keep neighbouring labels apart, the numbers keyed in :func:`event_key`."""
-    by_quarter: dict[Quarter, list[int]] = {}
-    for i, event in enumerate(events, start=1):
-        by_quarter.setdefault(event.quarter, []).append(i)
-    for quarter in by_quarter:
+    labels = event_labels(list(enumerate(events, start=1)))
+    for quarter, _ in labels:
         ax.axvline(quarter.decimal, color="0.6", lw=0.6, ls=":")
-    if not label or not by_quarter:
+    if not label or not labels:
         return
     lo, hi = ax.get_xlim()
     width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
     per_char = 6 * 0.62 * (hi - lo) / width_pt  # a digit's width at 6 pt, in years
-    spans = sorted(by_quarter.items())
-    texts = [str(n[0]) if len(n) == 1 else f"{n[0]}-{n[-1]}" for _, n in spans]
-    rows = label_rows([q.decimal for q, _ in spans], [(len(t) + 1) * per_char for t in texts])
-    for (quarter, _), text, row in zip(spans, texts, rows, strict=True):
+    rows = label_rows([q.decimal for q, _ in labels], [(len(t) + 1) * per_char for _, t in labels])
+    for (quarter, text), row in zip(labels, rows, strict=True):
         ax.annotate(text, (quarter.decimal, 1.0), xytext=(0, 2 + 7 * row), textcoords="offset points", xycoords=("data", "axes fraction"),
                     fontsize=6, color="0.3", ha="center", va="bottom", annotation_clip=False)  # fmt: skip
     ax.set_title(ax.get_title(loc="left"), loc="left", fontsize=10, pad=6 + 7 * (max(rows) + 1))
