@@ -41,7 +41,7 @@ from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import update_counter
 from solara.components.echarts import EchartsWidget
 
-from sim.config import SimConfig, Strategy, load_config
+from sim.config import SimConfig, Strategy, config_value, load_config
 from sim.indicators import CONSEQUENCE_LEVELS, INDICATORS, MOBILIZATION
 from sim.model import SecuritizationModel
 from sim.plots import PALETTE, event_labels, label_rows, parameter
@@ -104,14 +104,6 @@ class Control:
         if self.kind == "select":
             return Strategy(str(raw)).value
         return int(raw) if self.kind == "int" else round(float(raw), 6)
-
-
-def config_value(config: SimConfig, key: str) -> float | int | str:
-    """The value of a dotted key in a config (an enum as its value)."""
-    node: object = config
-    for part in key.split("."):
-        node = getattr(node, part)
-    return node.value if isinstance(node, Strategy) else node
 
 
 CLASS_DEFAULTS = {"agents.public.n": CLASS_PUBLIC, "seed": CLASS_SEED}  # where the app departs from the command line

@@ -716,6 +716,14 @@ def is_group(key: str) -> bool:
     return key.startswith("hydra/") or (CONF_DIR / key.replace(".", "/")).is_dir()
 
 
+def config_value(config: SimConfig, key: str) -> Any:
+    """The value of a dotted key in a typed config (an enum as its value)."""
+    node: Any = config
+    for part in key.split("."):
+        node = getattr(node, part)
+    return node.value if isinstance(node, StrEnum) else node
+
+
 def load_config(overrides: list[str] | None = None) -> SimConfig:
     """Compose ``conf/config.yaml`` with Hydra-style overrides and validate it (for notebooks, tests, the app)."""
     from hydra import compose, initialize_config_dir

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.config import CONF_DIR, ConfigError, SimConfig
+from sim.config import CONF_DIR, ConfigError, SimConfig, config_value
 from sim.ensemble import Study, run_study, wide
 
 QUANTILES = {"q05": 0.05, "q25": 0.25, "median": 0.5, "q75": 0.75, "q95": 0.95}
@@ -53,15 +53,8 @@ def draws(config: SimConfig, table: pd.DataFrame, n: int) -> list[dict[str, floa
 
     installed = {k: float(v) for k, v in calibrated().items()}
     names = [c for c in table.columns if c != "weight"]
-    held = {name for name in names if name in installed and not math.isclose(_value(config, name), installed[name], rel_tol=1e-9)}
+    held = {n for n in names if n in installed and not math.isclose(float(config_value(config, n)), installed[n], rel_tol=1e-9)}
     return resample(table, n, 0x9E37, config.seed, frozenset(held))
-
-
-def _value(config: SimConfig, name: str) -> float:
-    node: Any = config
-    for part in name.split("."):
-        node = getattr(node, part)
-    return float(node)
 
 
 def run_draws(config: SimConfig, sets: list[dict[str, float]], label: str, bar: Any = None, first: int | None = None) -> list[pd.DataFrame]:
