@@ -1,6 +1,6 @@
 """(vi) The teaching app in a browser (issue 15): server start to first page, and a Step as a student sees it.
 
-Starts ``python -m sim.app``'s server (``solara run sim.app --production``) on a free port, opens it in Debian's
+Starts ``python -m sim.app``'s server (sim/app/server.py) on a free port, opens it in Debian's
 headless Chromium with Playwright, and times (a) the server's start to the first drawn chart, (b) the page load alone
 on the warm server, (c) each Step from the click to the new quarter on the page and the charts redrawn (the browser's
 next animation frame after the status text changed), at the app's 2,000 citizens. Beside it, in this process, the
@@ -51,9 +51,9 @@ def bench_app(steps: int = 20, loads: int = 3) -> dict:
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
-    command = [sys.executable, "-m", "solara", "run", "sim.app", "--host", "127.0.0.1", "--port", str(port), "--production"]
+    command = [sys.executable, "-m", "sim.app", "--host", "127.0.0.1", "--port", str(port)]
     started = time.perf_counter()
-    server = subprocess.Popen([*command, "--no-check-version"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while True:
             try:

@@ -1,6 +1,6 @@
-"""The teaching app (sim/app.py): the model behind it, and the real page in headless Chromium.
+"""The teaching app (sim/app/): the model behind it, and the real page in headless Chromium.
 
-The browser tests start ``solara run sim.app`` on a free port of 127.0.0.1 with ``--production``,
+The browser tests start ``python -m sim.app`` (the app's own server, sim/app/server.py) on a free port of 127.0.0.1,
 read a control's tooltip, move a slider, reset, press Step and check that the quarter and a chart change,
 download the run as CSV, keep a run as a ghost and forget it, read the About tab, and check that ten
 visitors each get a model of their own. It is skipped only where Chromium (Debian's package,
@@ -86,7 +86,7 @@ def _wait_until_up(url: str, server: subprocess.Popen, log: Path, timeout: float
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"solara run exited with {server.returncode}:\n{log.read_text()}")
+            pytest.fail(f"the app's server exited with {server.returncode}:\n{log.read_text()}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -121,16 +121,15 @@ def _wait_for_step(page, step: int) -> None:
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    """``solara run sim.app`` on a free port of 127.0.0.1, for the browser tests of this module."""
+    """``python -m sim.app`` on a free port of 127.0.0.1, for the browser tests of this module."""
     if not CHROMIUM.exists() and not IN_CI:
         pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium); CI installs it and runs this test")
     _require("solara")
     folder = tmp_path_factory.mktemp("app")
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
-    log = folder / "solara.log"
-    command = [sys.executable, "-m", "solara", "run", "sim.app", "--host", "127.0.0.1", "--port", str(port), "--production"]
-    command.append("--no-check-version")
+    log = folder / "server.log"
+    command = [sys.executable, "-m", "sim.app", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("w") as out:
         server = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -228,7 +227,16 @@ def test_page_steps_redraws_explains_keeps_and_exports(app_url, browser, tmp_pat
         assert heading in text
     assert not failed, f"requests failed (offline assets missing?): {failed}"
 
+    # play runs quarters by itself until paused
     page.get_by_role("tab", name="Model").click()
+    page.get_by_role("button", name="▶").click()
+    _wait_for_step(page, 3)
+    page.get_by_role("button", name="❚❚").click()
+    page.get_by_role("button", name="▶").wait_for(timeout=10_000)
+    paused = int(_status(page).group(3))
+    page.wait_for_timeout(600)
+    assert paused >= 3 and int(_status(page).group(3)) == paused, "play did not stop on pause"
+
     (tmp_path / "app.png").write_bytes(page.screenshot(full_page=True))
     if os.environ.get("SIM_SCREENSHOT_DIR"):
         target = Path(os.environ["SIM_SCREENSHOT_DIR"])
@@ -246,8 +254,7 @@ def test_ten_sessions_each_keep_their_own_model(app_url, browser):
 
 
 def test_the_app_binds_this_machine_only_unless_told_otherwise():
-    from sim.app import serve_command
+    from sim.app.server import parse
 
-    command = serve_command([])
-    assert command[command.index("--host") + 1] == "127.0.0.1" and "--production" in command
-    assert serve_command(["--host", "0.0.0.0"])[command.index("--host") + 1] == "0.0.0.0"
+    assert parse([]).host == "127.0.0.1" and parse([]).port == 8765
+    assert parse(["--host", "0.0.0.0"]).host == "0.0.0.0"

@@ -2,32 +2,31 @@
 
 Start it (after ``pip install -e '.[app]'``), from any directory, bound to this machine only::
 
-    python -m sim.app            # = solara run sim.app --host 127.0.0.1 --port 8765 --production --no-check-version
+    python -m sim.app            # serves http://127.0.0.1:8765 (sim.app.server; --host/--port to change)
 
-then open http://127.0.0.1:8765. ``--host 127.0.0.1`` keeps it on this machine (Solara's own default is
-``localhost``, or ``$HOST``); pass ``--host 0.0.0.0`` only to serve a classroom network on purpose.
-``--production`` keeps the page from asking for anything outside the machine: every front-end asset
-comes from the ``solara-assets`` package (ECharts 5.4.0 among them), so the demo works offline.
-``--no-check-version`` skips Solara's start-up look-up of its newest release on PyPI. Give the module
-name ``sim.app`` rather than the path ``sim/app.py``: Solara runs a path as a script with ``sim/`` put
-first on ``sys.path``, so the package's modules (``config``, ``io``, ``run``...) would shadow any
-top-level module of the same name imported after them. docs/teaching.md has the class plan.
+``--host 127.0.0.1`` keeps it on this machine; pass ``--host 0.0.0.0`` only to serve a classroom network on purpose.
+The page asks for nothing outside the machine: every front-end asset comes from the ``solara-assets`` package
+(ECharts 5.4.0 among them), so the demo works offline. :mod:`sim.app.server` is Solara's own server (its routes and
+lifespan in a Starlette app, as Solara's self-hosting guide describes) with the static assets compressed once rather
+than on every request. ``solara run sim.app --production`` serves the same page, slower. docs/teaching.md has the class
+plan.
 
 The page explains itself (the About tab: the question, the actors, the controls, the consequences,
 things to try, how to cite; a tooltip on every control). Charts are ECharts options drawn by the
 browser, so a step sends a few kilobytes of numbers instead of re-rendering server-side images; each
 time chart numbers the events so far (keyed below it) and marks the current quarter. "Keep this run"
 draws the current run as dotted lines beside the next; "Download CSV" saves the run's series.
-Mesa's :class:`~mesa.visualization.solara_viz.ModelController` gives Reset, play and Step.
+:func:`Controller` gives Reset, play and Step, as Mesa's ``ModelController`` does (Mesa's visualization package is not
+imported: it brings matplotlib, Altair and SciPy, 2.7 s of the server's start, for one row of buttons).
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 import html
 import math
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,8 +36,6 @@ import numpy as np
 import pandas as pd
 import solara
 import solara.lab
-from mesa.visualization.solara_viz import ModelController
-from mesa.visualization.utils import update_counter
 from solara.components.echarts import EchartsWidget
 
 from sim.config import SimConfig, Strategy, config_value, load_config
@@ -152,39 +149,37 @@ def overrides(**values: object) -> list[str]:
     return [f"{c.key}={c.value(values.get(c.name, c.default))}" for c in CONTROLS]
 
 
-@functools.lru_cache(maxsize=256)
-def _composed(key: tuple[str, ...]) -> SimConfig:
-    with _CONFIG_LOCK:
-        return load_config(list(key))
+_CONFIGS: dict[tuple[str, ...], SimConfig] = {}  # composed settings, oldest first
+MAX_CONFIGS = 256
 
 
 def composed(key: tuple[str, ...]) -> SimConfig:
     """The config for the controls' overrides, composed once per distinct setting (Hydra's compose and the checks take
     about a second; a class presses Reset on the same few settings), a copy for each model."""
-    return copy.deepcopy(_composed(key))
+    with _CONFIG_LOCK:  # a setting asked for while it is being composed waits for it rather than composing it again
+        if key not in _CONFIGS:
+            if len(_CONFIGS) >= MAX_CONFIGS:
+                del _CONFIGS[next(iter(_CONFIGS))]
+            _CONFIGS[key] = load_config(list(key))
+        return copy.deepcopy(_CONFIGS[key])
 
 
-_composed(tuple(overrides()))  # the default setting, composed when the server starts rather than on the first visit
+# the default setting, composed beside the server's start rather than on the first visit or before the server answers
+threading.Thread(target=composed, args=(tuple(overrides()),), name="compose-default", daemon=True).start()
 
 
 class ClassroomModel(SecuritizationModel):
-    """The model built from the app's controls, seeded exactly as :func:`sim.run.build_model` seeds a run.
+    """The model built from the app's controls (:data:`CONTROLS`, keyword arguments by name), seeded exactly as
+    :func:`sim.run.build_model` seeds a run. It stops (``running = False``) at ``time.end``; steps asked for after it
+    do nothing."""
 
-    Mesa's ModelController re-creates the model on Reset as ``type(model)(**params)``, so the controls (:data:`CONTROLS`)
-    are this class's keyword arguments (a plain factory function would not survive a Reset). The model stops
-    (``running = False``) at ``time.end``, so the play button halts at 2030Q4, and steps asked for after
-    it do nothing.
-    """
-
-    def __init__(self, scenario: object = None, **values: object) -> None:
-        # Mesa's controller passes a Mesa scenario to a model whose __init__ takes **kwargs; the controls are this model's
-        # scenario, so Mesa's (empty) one is not used
+    def __init__(self, **values: object) -> None:
         config = composed(tuple(overrides(**values)))
         # the same generator as sim.run.build_model(config): the app's run is the CLI's run
         super().__init__(config, rng=np.random.default_rng(stream_seed(config.seed, config.replication)))
 
     def step(self) -> None:
-        if self.steps > self.n_steps:  # Step with a render interval > 1 may ask for quarters past time.end
+        if self.steps > self.n_steps:  # Mesa counts a step before it calls this one: a step after the end is none
             self.steps = self.n_steps
             return
         super().step()
@@ -529,10 +524,11 @@ def Status(model: SecuritizationModel, steps: int):
 
 
 @solara.component
-def Dashboard(model: SecuritizationModel, kept: Kept | None):
-    """The model tab; its charts and status re-render in one pass when Mesa's step counter moves (they take the step
-    count as an argument rather than each subscribing to the counter)."""
-    update_counter.get()
+def Dashboard(model: SecuritizationModel, kept: Kept | None, redraw: solara.Reactive[int]):
+    """The model tab; its charts and status re-render in one pass when a quarter is drawn (``redraw``: only the
+    components that show the run subscribe to it, so a step leaves the controls and the About tab alone; the charts
+    take the step count as an argument rather than each subscribing to the counter)."""
+    redraw.get()
     steps = model.steps
     with solara.Columns([1, 1]):
         Status(model, steps)
@@ -547,9 +543,44 @@ def Dashboard(model: SecuritizationModel, kept: Kept | None):
 
 
 @solara.component
-def Compare(model: SecuritizationModel, kept: solara.Reactive[Kept | None]):
+def Controller(model: solara.Reactive[ClassroomModel], params: solara.Reactive[dict], redraw: solara.Reactive[int]):
+    """Reset (a new model from the settings), play/pause and Step, as Mesa's ``ModelController``; ``redraw`` counts
+    the quarters drawn, so that the charts re-render once per step. Play stops by itself at 2030Q4."""
+    playing = solara.use_reactive(False)
+
+    def play() -> None:
+        while playing.value and model.value.running:
+            time.sleep(PLAY_MS / 1000)
+            if not playing.value:  # paused during the pause
+                break
+            model.value.step()
+            redraw.set(redraw.value + 1)
+        playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    def step() -> None:
+        model.value.step()
+        redraw.set(redraw.value + 1)
+
+    def reset() -> None:
+        playing.set(False)
+        model.set(ClassroomModel(**params.value))
+        redraw.set(redraw.value + 1)
+
+    redraw.get()
+    running = model.value.running
+    with solara.Row(justify="space-between"):
+        solara.Button(label="Reset", color="primary", on_click=reset)
+        solara.Button(label="❚❚" if playing.value else "▶", color="primary", disabled=not running,
+                      on_click=lambda: playing.set(not playing.value))  # fmt: skip
+        solara.Button(label="Step", color="primary", on_click=step, disabled=playing.value or not running)
+
+
+@solara.component
+def Compare(model: SecuritizationModel, kept: solara.Reactive[Kept | None], redraw: solara.Reactive[int]):
     """Keep the current run as a dotted ghost for the next one; download the current run's series."""
-    update_counter.get()
+    redraw.get()
 
     def keep() -> None:
         frame = series_so_far(model).copy()
@@ -611,7 +642,7 @@ def Page():
     """One model per browser session: created here, not at module level (a module-level model is shared)."""
     model = solara.use_reactive(solara.use_memo(ClassroomModel, dependencies=[]))
     params = solara.use_reactive({c.name: c.default for c in CONTROLS})
-    play, render, threads = solara.use_reactive(PLAY_MS), solara.use_reactive(1), solara.use_reactive(False)
+    redraw = solara.use_reactive(0)
     kept = solara.use_reactive(None)
     solara.Style(CSS)
     solara.Title(TITLE)
@@ -619,64 +650,16 @@ def Page():
         solara.AppBarTitle(TITLE)
     with solara.Sidebar():
         with solara.Card("Run"):
-            ModelController(model, model_parameters=params, play_interval=play, render_interval=render, use_threads=threads)
-            Compare(model.value, kept)
+            Controller(model, params, redraw)
+            Compare(model.value, kept, redraw)
         with solara.Card("Settings (apply on Reset)"):
             Controls(params)
-    with solara.lab.Tabs():
+    with solara.lab.Tabs(lazy=True):  # the About tab is rendered when opened, not on every page load
         with solara.lab.Tab("Model"):
-            Dashboard(model.value, kept.value)
+            Dashboard(model.value, kept.value, redraw)
         with solara.lab.Tab("About"):
             About()
 
 
-page = Page
-
-
-def serve_command(argv: list[str] | None = None) -> list[str]:
-    """The ``solara run`` command for ``python -m sim.app [--host H] [--port P]``: offline, on 127.0.0.1 unless told otherwise."""
-    import argparse
-    import sys
-
-    parser = argparse.ArgumentParser(prog="python -m sim.app", description="Serve the teaching demo.")
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    parser.add_argument("--port", type=int, default=8765)
-    args = parser.parse_args(argv)
-    return [
-        sys.executable,
-        "-m",
-        "solara",
-        "run",
-        "sim.app",
-        "--host",
-        args.host,
-        "--port",
-        str(args.port),
-        "--production",
-        "--no-check-version",
-    ]
-
-
-def can_bind(host: str, port: int) -> str | None:
-    """None if the server could listen on ``host:port``, else why not (so that it says so instead of failing later)."""
-    import socket
-
-    try:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-            probe.bind((host, port))
-    except OSError as error:
-        return error.strerror or str(error)
-    return None
-
-
-if __name__ == "__main__":
-    import subprocess
-    import sys
-
-    command = serve_command()
-    host, port = command[command.index("--host") + 1], int(command[command.index("--port") + 1])
-    problem = can_bind(host, port)
-    if problem:
-        print(f"error: --host {host} --port {port}: cannot listen there ({problem}); choose another with --port", file=sys.stderr)
-        sys.exit(2)
-    sys.exit(subprocess.run(command, check=False).returncode)
+# one route: without it Solara would serve the package's other modules (server, __main__) as pages of their own
+routes = [solara.Route(path="/", component=Page, label=TITLE)]
