@@ -115,6 +115,12 @@ class CentralConfig:
     propaganda: float = bounded(0, 1)
     propaganda_gain: float = bounded(0, 1)
     propaganda_feedback: float = bounded(0, 1)
+    risk_weight: float = bounded(0, 1)
+    risk_incidents: float = bounded(0, 10)
+    risk_race: float = bounded(0, 10)
+    w_incidents: float = bounded(0, 2)
+    early_warning: float = bounded(0, 1)
+    security_budget: float = bounded(0, 1)
 
 
 @dataclass
@@ -184,6 +190,13 @@ class FirmsConfig:
     talent_weight: float = bounded(0, 2)
     foreign_funding: float = bounded(0, 1)
     sanction_cost: float = bounded(0, 10)
+    security0: float = bounded(0, 0.5)
+    security_max: float = bounded(0, 1)
+    security_speed: float = bounded(0, 1)
+    security_incidents: float = bounded(0, 5)
+    security_regulation: float = bounded(0, 5)
+    incident_memory: float = bounded(0, 1)
+    incident_loss: float = bounded(0, 1)
     audience: AudienceConfig = field(default_factory=AudienceConfig)
 
 
@@ -231,6 +244,7 @@ class PublicConfig:
     tolerance_belief: float = bounded(0, 2)
     tolerance_discontent: float = bounded(0, 2)
     tolerance_speed: float = bounded(0, 1)
+    incident_harm: float = bounded(0, 1)
     audience: AudienceConfig = field(default_factory=AudienceConfig)
 
 
@@ -279,6 +293,8 @@ class RivalConfig:
     visa: float = bounded(0, 1)
     investigations: float = bounded(0, 1)
     pressure: float = bounded(0, 1)
+    risk_discount: float = bounded(-1, 1)
+    hack_response: float = bounded(0, 1)
     outbound: OutboundConfig = field(default_factory=OutboundConfig)
     sanctions: SanctionsConfig = field(default_factory=SanctionsConfig)
     export_controls: ExportControlsConfig = field(default_factory=ExportControlsConfig)
@@ -298,6 +314,7 @@ class ThirdConfig:
     threat_speed: float = bounded(0, 1)
     framing: float = bounded(0, 10)
     reconsider: float = bounded(0, 1)
+    risk_discount: float = bounded(-1, 1)
     restriction: float = bounded(0, 1)
     restriction_both: float = bounded(0, 1)
     visibility0: float = bounded(0, 1)
@@ -356,6 +373,16 @@ class CapitalConfig:
     outbound_weight: float = bounded(0, 50)
     switching_cost: float = bounded(0, 20)
     reconsider: float = bounded(0, 1)
+
+
+@dataclass
+class IncidentsConfig:
+    """AI-enabled cyber incidents against firms: a rate that rises with AI's diffusion and falls with defence."""
+
+    base_rate: float = bounded(0, 1)
+    democratization: float = bounded(0, 5)
+    protection_half: float = bounded(0.001, 1)
+    alarm_rate: float = bounded(1e-6, 1)
 
 
 @dataclass
@@ -544,6 +571,7 @@ class SimConfig:
     third: ThirdConfig = field(default_factory=ThirdConfig)
     talent: TalentConfig = field(default_factory=TalentConfig)
     capital: CapitalConfig = field(default_factory=CapitalConfig)
+    incidents: IncidentsConfig = field(default_factory=IncidentsConfig)
     economy: EconomyConfig = field(default_factory=EconomyConfig)
     timeline: TimelineConfig = field(default_factory=TimelineConfig)
     output: OutputConfig = field(default_factory=OutputConfig)

@@ -42,7 +42,7 @@ def richardson_growth(a: float, b: float, m: float, n: float) -> float:
 def escalation_risk(m: SecuritizationModel) -> float:
     """The China-rival spiral's growth rate at the current state: China's responsiveness and relaxation
     (:meth:`CentralState.responsiveness`, ``relaxation``) against the rival's mirroring and restraint."""
-    return richardson_growth(m.central.responsiveness(), m.rival.p.mirror, m.central.relaxation, m.rival.p.restraint)
+    return richardson_growth(m.central.responsiveness(), m.rival.mirroring(m.central.risk_share), m.central.relaxation, m.rival.p.restraint)
 
 
 LABELS: dict[str, str] = {  # short labels for figures and the app; the one home of them
@@ -63,6 +63,9 @@ LABELS: dict[str, str] = {  # short labels for figures and the app; the one home
     "talent_capital_stock": "(a) foreign talent & capital in China (stock)",
     "cooperation": "(d) scholars keeping a US co-author",
     "escalation_risk": "(d) escalation risk (Richardson growth rate)",
+    "risk_framing": "risk-governance share of the centre's framing",
+    "cyber_security_share": "security share of firms' AI/IT spending",
+    "ai_incidents": "AI-enabled incidents (per quarter)",
 }
 MOBILIZATION = {name: LABELS[name] for name in ("securitization_central", "securitization_rival", *(f"adoption_{a}" for a in AUDIENCES))}
 # the article's five consequences, (a)-(e): names -> labels (iterating gives the names)
@@ -228,5 +231,18 @@ INDICATORS: dict[str, Indicator] = {
             False,
         ),
         Indicator("discontent", "mean public discontent", "0-1", lambda m: m.public.mean_discontent),
+        Indicator(
+            "risk_framing",
+            "risk-governance share of the centre's securitization (the rest frames a race)",
+            "share",
+            lambda m: m.central.risk_share,
+        ),
+        Indicator(
+            "cyber_security_share",
+            "security share of firms' AI/IT spending (capability-weighted)",
+            "share",
+            lambda m: m.firms.industry(m.firms.security),
+        ),
+        Indicator("ai_incidents", "AI-enabled cyber incidents against firms this quarter", "count", lambda m: m.incidents.count, False),
     ]
 }

@@ -28,6 +28,9 @@ EVENT_KINDS: dict[str, dict[str, tuple[float, float]]] = {
     "national_team": {"size": (0.0, 10_000.0)},
     "governance_initiative": {"reach": (0.0, 1.0)},
     "data_breach": {"severity": (0.0, 1.0)},
+    "risk_governance": {"early_warning": (0.0, 1.0)},
+    "security_rule": {"floor": (0.0, 1.0)},
+    "attributed_hack": {"organizations": (0.0, 1e7)},
 }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sim.agents.capital import CapitalUnit, ForeignCapital
 from sim.agents.central_state import CentralState
 from sim.agents.firm import Firm, FirmKind, Firms
+from sim.agents.incidents import Incidents
 from sim.agents.intellectual import Intellectual, Intellectuals
 from sim.agents.local_government import LocalGovernment, Provinces
 from sim.agents.population import Actor, Population
@@ -43,6 +44,7 @@ ACTORS: tuple[ActorSpec, ...] = (
     ActorSpec("talent", MobileTalent, 5, population=True),
     ActorSpec("third", ThirdCountries, 6, population=True),
     ActorSpec("capital", ForeignCapital, 8, population=True),
+    ActorSpec("incidents", Incidents, 9, population=False),
 )
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "Endorsement",
     "Firm",
     "FirmKind",
+    "Incidents",
     "Firms",
     "ForeignCapital",
     "Intellectual",

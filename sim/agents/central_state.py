@@ -25,6 +25,16 @@ class CentralState(Actor, Agent):
     (a plan document). Propaganda is the centre's own choice: a base level plus a push that follows
     its framing; whether acceptance feeds it back (the first version's loop) is a stated switch,
     ``propaganda_feedback`` (0 = off).
+
+    Two framings share the discourse (the 2023 turn: seeds 000, 003, 004): AI as a strategic asset in a race and AI as
+    a risk to be governed (safety, data and cyber security, early warning). ``risk_share`` is the risk-governance share
+    of the centre's securitization; the centre moves it toward
+        clip(risk_weight + risk_incidents * seen - risk_race * race, 0, 1)
+    where ``seen`` is the alarm over AI-enabled incidents as far as its early-warning system sees them
+    (``early_warning`` x the incidents' alarm) and ``race`` the rival's securitization or the shortfall against its own
+    targets, whichever is larger: incidents argue for governing a risk, the rival and the targets for racing. Seen
+    incidents also raise the threat it perceives (``w_incidents``). Under the risk framing part of the budget goes to
+    security (data and cyber security, monitoring: ``security_budget`` at a fully risk-framed securitization).
     """
 
     def __init__(self, model, p: CentralConfig, stream: int, n: int | None = None) -> None:
@@ -43,10 +53,22 @@ class CentralState(Actor, Agent):
         self.targets_set = False
         self.window_open = False
         self.best_outcomes: dict[str, float] = {}
+        self.risk_share = p.risk_weight
+        self.early_warning = p.early_warning
+        self.risk_window = False
+        self.security_spending = 0.0
 
     def on_event(self, event: Event) -> None:
         if event.kind == "policy_window":
             self.open_policy_window(event.params["funding"], targets=event.params["targets"] > 0)
+        elif event.kind == "risk_governance":
+            self.govern_risk(event.params["early_warning"])
+
+    def govern_risk(self, early_warning: float) -> None:
+        """A risk-governance act (a national-security meeting, an international declaration): the centre restates the
+        mix of its framing at once, and a monitoring system improves how much of the incidents it sees."""
+        self.risk_window = True
+        self.early_warning = min(1.0, self.early_warning + early_warning)
 
     def open_policy_window(self, funding: float, targets: bool) -> None:
         """A plan document: funds the AI campaign, may set industry targets, and lets the centre restate its framing at once."""
@@ -61,17 +83,36 @@ class CentralState(Actor, Agent):
         (t0, v0), (t1, v1) = (points[0], points[1]) if decimal_year <= points[1][0] else (points[1], points[2])
         return math.exp(math.log(v0) + (math.log(v1) - math.log(v0)) * (decimal_year - t0) / (t1 - t0))
 
+    def target_gap(self, view: Perception) -> float:
+        """The shortfall of the AI industry against the plan's target path, once a plan has set targets."""
+        if not self.targets_set:
+            return 0.0
+        return max(0.0, 1.0 - view.firms.ai_economy / self.target_path(view.world.decimal_year))
+
+    def seen_incidents(self, view: Perception) -> float:
+        """The incidents' alarm as far as the early-warning system sees it [0-1]."""
+        return self.early_warning * view.incidents.alarm
+
     def perceive_threat(self, view: Perception) -> float:
         w = view.world
         gap = max(0.0, 1.0 - w.capability_ratio)
-        target_gap = max(0.0, 1.0 - view.firms.ai_economy / self.target_path(w.decimal_year)) if self.targets_set else 0.0
         return (
             self.p.anxiety * w.salience * gap
             + self.p.w_rival * view.rival.securitization
             + self.p.w_sanction * view.firms.sanction_risk
             + self.p.w_regime * view.public.discontent
-            + self.p.w_targets * target_gap
+            + self.p.w_targets * self.target_gap(view)
+            + self.p.w_incidents * self.seen_incidents(view)
         )
+
+    def choose_framing_mix(self, view: Perception) -> None:
+        """Move the risk-governance share of the discourse toward what the incidents seen and the race call for."""
+        p = self.p
+        race = max(view.rival.securitization, self.target_gap(view))
+        desired = min(1.0, max(0.0, p.risk_weight + p.risk_incidents * self.seen_incidents(view) - p.risk_race * race))
+        speed = p.window_speech if self.risk_window else p.routine_speech
+        self.risk_share += speed * (desired - self.risk_share)
+        self.risk_window = False
 
     def framing_for(self, threat: float) -> float:
         """Security framing warranted by a threat level: an issue moves from politicized to securitized
@@ -145,8 +186,8 @@ class CentralState(Actor, Agent):
 
     @property
     def domestic_funding(self) -> float:
-        """What is left of the budget at home after outreach [RMB bn/quarter]."""
-        return self.budget - self.outreach
+        """What is left of the budget for the AI industry at home after outreach and security [RMB bn/quarter]."""
+        return self.budget - self.outreach - self.security_spending
 
     def choose_outreach(self, view: Perception) -> None:
         """Split the AI budget between domestic measures and outreach abroad (capacity building, public goods).
@@ -161,6 +202,8 @@ class CentralState(Actor, Agent):
         gap = max(0.0, p.outreach_goal - view.third.china_share)
         self.outreach_share = min(1.0, max(0.0, p.outreach + p.outreach_gap * gap - p.outreach_security * self.securitization))
         self.outreach = self.outreach_share * self.budget
+        # security (data and cyber security, monitoring) under the risk framing, from what outreach leaves
+        self.security_spending = self.p.security_budget * self.securitization * self.risk_share * (self.budget - self.outreach)
 
     @property
     def propaganda(self) -> float:
@@ -177,11 +220,14 @@ class CentralState(Actor, Agent):
             "involvement": self.involvement,
             "funding": self.domestic_funding,
             "outreach": self.outreach,
+            "risk_share": self.risk_share,
+            "security_spending": self.security_spending,
         }
 
     def step(self, view: Perception) -> None:
         self.threat += self.p.perception_speed * (self.perceive_threat(view) - self.threat)
         self.desired = self.desired_securitization(view)
+        self.choose_framing_mix(view)
         self.securitizing_move()
         self.extraordinary_measures(view)
         self.choose_outreach(view)

@@ -80,6 +80,12 @@ class Firms(Population):
       lie below the foreign price.
     - Relabelling: a firm without genuine AI business relabels as "AI" when its expected subsidy
       (after audits) exceeds its relabelling cost.
+    - Security: the share of its AI/IT spending that goes to (cyber, data) security, by partial adjustment toward
+      security0 + security_incidents * (its own recent incidents + the alarm it sees) + security_regulation * the
+      centre's risk-governance push (securitization x risk share), and at least a security rule's floor for the firms
+      the rules bind (champions and the national team: "key sectors"). Security spending is not spent on capability:
+      growth scales by (1 - security) / (1 - security0); an incident costs the firm ``incident_loss`` of its quarter's
+      revenue.
 
     The population is a sample of the industry: each firm stands for ``represents / n`` real firms, so
     money is per real firm (a firm's subsidy is its share of the pool per firm it stands for) and
@@ -125,6 +131,10 @@ class Firms(Population):
         self.belief = self.belief0.copy()
         self.threshold = initial_thresholds(rng, n, p.audience)
         self.adopted = np.zeros(n, dtype=bool)
+        self.security = np.full(n, p.security0)
+        self.incident_memory = np.zeros(n)
+        self.security_floor = 0.0
+        self.key_sector = self.kind == FirmKind.CHAMPION
 
     # --- perception -------------------------------------------------------------------------
     @property
@@ -201,9 +211,19 @@ class Firms(Population):
         self.subsidy = pool * share * (1.0 - p.audit * self.washing)
         self.labelled = labelled
 
+    def choose_security(self, hit: np.ndarray, alarm: float, risk_push: float) -> None:
+        """Security share of AI/IT spending: toward what incidents suffered and seen and the risk framing call for."""
+        p = self.p
+        self.incident_memory = np.maximum(p.incident_memory * self.incident_memory, hit)
+        target = p.security0 + p.security_incidents * (self.incident_memory + alarm) + p.security_regulation * risk_push
+        target = np.maximum(target, self.security_floor * (self.key_sector | self.national_team))
+        self.security += p.security_speed * (np.minimum(target, p.security_max) - self.security)
+
     def on_event(self, event: Event) -> None:
         if event.kind == "national_team":
             self.designate_national_team(event.params["size"])
+        elif event.kind == "security_rule":
+            self.security_floor = event.params["floor"]
 
     def designate_national_team(self, size: float) -> None:
         """The centre names the most capable genuine Chinese AI firms as the national team: ``size`` real
@@ -221,6 +241,7 @@ class Firms(Population):
         growth = p.growth * catch_up * self.efficiency * (1.0 + p.subsidy_boost * intensity)
         growth *= data_factor**p.data_weight * talent_factor**p.talent_weight
         growth *= 1.0 - p.foreign_funding + p.foreign_funding * capital_factor
+        growth *= (1.0 - self.security) / (1.0 - p.security0)  # security spending is not capability investment
         self.capability *= 1.0 + growth * self.genuine
 
     def tariff_factor(self, tariff: float) -> float:
@@ -232,14 +253,24 @@ class Firms(Population):
         return 1.0 - p.rival_market * (1.0 - relative ** (-p.trade_elasticity))
 
     def earn(
-        self, severity: float, restriction: float, cut: np.ndarray, revenue_scale: float, global_demand: float, tariff: float | None = None
+        self,
+        severity: float,
+        restriction: float,
+        cut: np.ndarray,
+        revenue_scale: float,
+        global_demand: float,
+        tariff: float | None = None,
+        hit: np.ndarray | None = None,
     ) -> None:
-        """Revenue: effective capability sold at home and, as far as access and the rival's tariff allow, abroad."""
+        """Revenue: effective capability sold at home and, as far as access and the rival's tariff allow, abroad, less
+        what an incident (``hit``) cost."""
         market = (1.0 - self.sanctioned * severity) * (1.0 - restriction * self.ties * self.chinese)
         self.access = market * (1.0 - cut)
         abroad = 1.0 if tariff is None else np.where(self.chinese, self.tariff_factor(tariff), 1.0)  # the tariff is on Chinese goods
         sales = (1.0 - self.export) + self.export * market * global_demand * abroad
         self.revenue = revenue_scale * self.capability * self.efficiency * sales * self.genuine
+        if hit is not None:
+            self.revenue *= 1.0 - self.p.incident_loss * hit
 
     def step(self, view: Perception) -> None:
         """One quarter of firm decisions, from the quarter's snapshot."""
@@ -255,10 +286,11 @@ class Firms(Population):
         self.choose_ties(subsidy_rate, central.involvement, risk)
         cut = self.choose_sourcing(rival.export_controls, severity, central.measures, risk)
         self.learn_domestic()
+        self.choose_security(view.incidents.hit, view.incidents.alarm, central.securitization * central.risk_share)
         self.allocate_subsidies(pool)
         self.grow(w.capability_ratio, view.public.data_factor, view.talent.china_factor, view.capital.china_factor)
         economy = self.model.config.economy
-        self.earn(severity, view.third.restriction, cut, economy.revenue_scale, economy.global_demand, rival.tariff)
+        self.earn(severity, view.third.restriction, cut, economy.revenue_scale, economy.global_demand, rival.tariff, view.incidents.hit)
         self.belief = update_beliefs(
             self.belief,
             self.belief0,
@@ -328,6 +360,8 @@ class Firms(Population):
             "loss_chosen": self.industry(self.loss_chosen),
             "access": self.industry(self.access),
             "domestic_share": self.industry(self.domestic_share),
+            "security": self.security,
+            "security_share": self.industry(self.security),
             "ties": self.ties,
             "capability": self.capability,
             "chinese": self.chinese,

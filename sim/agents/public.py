@@ -128,6 +128,7 @@ class Public(Population):
         target -= self.tolerance
         target *= p.tolerance_speed
         self.tolerance += target
+        self.tolerance *= 1.0 - p.incident_harm * view.incidents.alarm  # data leaked and faked in AI-enabled incidents
         np.clip(self.tolerance, 0.0, 1.0, out=self.tolerance)
         incentive = np.subtract(salience, self.discontent, out=self._peer)
         authority = np.multiply(self.exposure, propaganda, out=self._reach)

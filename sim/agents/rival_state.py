@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from typing import Any
 
 import numpy as np
@@ -60,6 +62,9 @@ class RivalState(Actor, Agent):
         match event.kind:
             case "rival_shock":
                 self.shock += event.params["delta"]
+            case "attributed_hack":
+                # state-backed hacking attributed to China: a push per tenfold of the organizations reported hit
+                self.shock += self.p.hack_response * math.log10(1.0 + event.params["organizations"])
             case "sanction_round":
                 self.pending_entities += event.params["entities"]
             case "export_control":
@@ -92,8 +97,14 @@ class RivalState(Actor, Agent):
     def sanctions_active(self, quarter_index: int) -> bool:
         return quarter_index >= self.sanctions_start and self.p.sanctions.severity > 0
 
+    def mirroring(self, risk_share: float) -> float:
+        """Richardson's b: securitization gained per quarter per unit of China's, whose risk-governance share
+        provokes ``risk_discount`` less than a race framing (1: not at all; negative: more)."""
+        return self.p.mirror * (1.0 - self.p.risk_discount * risk_share)
+
     def mirror(self, view: Perception) -> None:
-        drive = self.p.mirror * view.central.securitization + self.p.w_capability * view.world.capability_ratio + self.p.grievance
+        china = view.central.securitization
+        drive = self.mirroring(view.central.risk_share) * china + self.p.w_capability * view.world.capability_ratio + self.p.grievance
         self.securitization = float(np.clip(self.securitization + drive - self.p.restraint * self.securitization + self.shock, 0.0, 1.0))
         self.shock = 0.0
 

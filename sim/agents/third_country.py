@@ -93,7 +93,9 @@ class ThirdCountries(Population):
 
     def step(self, view: Perception) -> None:
         p, rng = self.p, self.rng
-        self.perceive_threat(view.central.securitization, view.rival.securitization)
+        # a risk-governance framing reads as ``risk_discount`` less threatening than a race framing (negative: more)
+        framed = view.central.securitization * (1.0 - self.p.risk_discount * view.central.risk_share)
+        self.perceive_threat(framed, view.rival.securitization)
         u_china = self.utility_china(view.central.outreach, view.world.capability_ratio, view.rival.pressure)
         u_rival = self.utility_rival(view.rival.pressure)
         china_chance = max(p.reconsider, self.reach)
