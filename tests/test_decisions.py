@@ -132,7 +132,7 @@ def test_centre_outreach_follows_the_governance_gap_against_security(small_model
         c = twin(model).central
         c.securitization, c.economic_budget, c.measures = securitization, budget, 0.0
         c.choose_outreach(snapshot(model, {"third.china_share": china_share}))
-        assert c.domestic_funding + c.outreach == pytest.approx(budget)
+        assert c.domestic_funding + c.outreach + c.security_spending == pytest.approx(budget)
         return c.outreach
 
     assert direction * (outreach(**{**base, **change}) - outreach(**base)) > 0
@@ -790,3 +790,126 @@ def test_the_campaigns_money_raises_the_wage_premium_offered_to_talent(small_mod
     lean.firms.step(lean.perceive(central={"funding": 0.5}))
     rich.firms.step(rich.perceive(central={"funding": 50.0}))
     assert rich.firms.wage_premium > lean.firms.wage_premium >= lean.config.firms.salary_premium
+
+
+# --- the 2023 turn: AI as a risk to govern, security investment, incidents (issue 16) ------------------------------
+def test_incidents_seen_raise_the_centres_risk_share_and_the_race_lowers_it(small_model):
+    model = small_model()
+
+    def risk_share(alarm: float, rival: float, early_warning: float = 0.5) -> float:
+        c = twin(model).central
+        c.early_warning, c.targets_set = early_warning, False
+        c.choose_framing_mix(snapshot(model, {"incidents.alarm": alarm, "rival.securitization": rival}))
+        return c.risk_share
+
+    assert risk_share(0.8, 0.2) > risk_share(0.1, 0.2)
+    assert risk_share(0.5, 0.9) < risk_share(0.5, 0.1)
+    assert risk_share(0.8, 0.2, early_warning=1.0) > risk_share(0.8, 0.2, early_warning=0.1)  # it acts on what it sees
+
+
+def test_incidents_the_centre_sees_raise_its_threat(small_model):
+    model = small_model()
+    c = model.central
+    calm, alarmed = (c.perceive_threat(snapshot(model, {"incidents.alarm": a})) for a in (0.0, 0.9))
+    assert alarmed > calm
+    c.early_warning = 0.0
+    assert c.perceive_threat(snapshot(model, {"incidents.alarm": 0.9})) == pytest.approx(calm)
+
+
+def test_a_risk_governance_act_restates_the_mix_at_once_and_widens_what_the_centre_sees(small_model):
+    model = small_model()
+    routine, act = model.central, twin(model).central
+    act.govern_risk(early_warning=0.4)
+    assert act.early_warning == pytest.approx(routine.early_warning + 0.4)
+    view = snapshot(model, {"incidents.alarm": 0.9, "rival.securitization": 0.0})
+    before = routine.risk_share
+    routine.choose_framing_mix(view)
+    act.choose_framing_mix(view)
+    assert act.risk_share - before > 5 * (routine.risk_share - before) > 0
+
+
+def test_firms_invest_in_security_after_incidents_and_under_the_risk_framing(small_model):
+    firms = small_model().firms
+    hit = np.zeros(firms.n, dtype=bool)
+    hit[: firms.n // 2] = True
+    after = copy.deepcopy(firms)
+    after.choose_security(hit, alarm=0.0, risk_push=0.0)
+    assert after.security[hit].mean() > after.security[~hit].mean()  # its own incident, not its neighbour's
+    quiet, alarmed, pushed = (copy.deepcopy(firms) for _ in range(3))
+    quiet.choose_security(np.zeros(firms.n, dtype=bool), alarm=0.0, risk_push=0.0)
+    alarmed.choose_security(np.zeros(firms.n, dtype=bool), alarm=0.8, risk_push=0.0)
+    pushed.choose_security(np.zeros(firms.n, dtype=bool), alarm=0.0, risk_push=0.8)
+    assert np.all(alarmed.security > quiet.security) and np.all(pushed.security > quiet.security)
+
+
+def test_a_security_rule_binds_key_sector_firms_only(small_model):
+    from sim.timeline import Event
+
+    firms = small_model("agents.firms.n=600").firms
+    before = firms.security.copy()
+    firms.on_event(Event(Quarter.parse("2021Q3"), "security_rule", "rule", {"floor": 0.1}, ""))
+    firms.choose_security(np.zeros(firms.n, dtype=bool), alarm=0.0, risk_push=0.0)
+    rise = firms.security - before
+    key = firms.kind == FirmKind.CHAMPION
+    assert key.any() and (~key).any()
+    assert rise[key].min() > 10 * max(rise[~key].max(), 1e-12)
+
+
+def test_incident_hazard_rises_with_ais_diffusion_and_falls_with_defence(small_model):
+    incidents = small_model().incidents
+    security = np.array([0.0, 0.05, 0.2])
+    early, late = incidents.hazard(security, 1.0), incidents.hazard(security, 4.0)
+    assert np.all(late > early) and np.all(np.diff(early) < 0)
+    assert early[1] == pytest.approx(early[0] / 2)  # protection_half halves it
+    flat = small_model("incidents.democratization=0").incidents
+    assert np.allclose(flat.hazard(security, 4.0), flat.hazard(security, 1.0))  # no democratization: diffusion does not matter
+
+
+def test_an_incident_costs_the_firm_its_revenue_share(small_model):
+    firms = small_model().firms
+    hit = np.zeros(firms.n, dtype=bool)
+    hit[::2] = True
+    spared = copy.deepcopy(firms)
+    args = (0.0, 0.0, np.zeros(firms.n), 1.0, 1.0, None)
+    firms.earn(*args, hit)
+    spared.earn(*args, np.zeros(firms.n, dtype=bool))
+    earning = spared.revenue > 0
+    np.testing.assert_allclose(firms.revenue[hit & earning], spared.revenue[hit & earning] * (1 - firms.p.incident_loss))
+    np.testing.assert_array_equal(firms.revenue[~hit], spared.revenue[~hit])
+
+
+def test_security_spending_slows_capability_growth(small_model):
+    firms = small_model().firms
+    spender = copy.deepcopy(firms)
+    spender.security = np.full(firms.n, 0.2)
+    firms.grow(0.5, 1.0, 1.0, 1.0)
+    spender.grow(0.5, 1.0, 1.0, 1.0)
+    genuine = firms.genuine
+    assert np.all(spender.capability[genuine] < firms.capability[genuine])
+
+
+def test_hacking_attributed_to_china_raises_the_rivals_securitization_with_its_scale(small_model):
+    from sim.timeline import Event
+
+    model = small_model()
+    small, large = model.rival, twin(model).rival
+    small.on_event(Event(model.quarter, "attributed_hack", "hack", {"organizations": 25}, ""))
+    large.on_event(Event(model.quarter, "attributed_hack", "hack", {"organizations": 30000}, ""))
+    assert large.shock > small.shock > 0
+
+
+@pytest.mark.parametrize(("discount", "direction"), [(0.5, -1), (0.0, 0), (-0.5, 1)])
+def test_a_risk_framing_provokes_the_rival_and_third_countries_as_the_discount_says(small_model, discount, direction):
+    model = small_model(f"rival.risk_discount={discount}", f"third.risk_discount={discount}")
+    model.central.securitization = 0.6
+
+    def responses(risk_share: float) -> tuple[float, float]:
+        twin_model = twin(model)
+        view = twin_model.perceive(central={"securitization": 0.6, "risk_share": risk_share})
+        twin_model.rival.mirror(view)
+        twin_model.third.step(view)
+        return twin_model.rival.securitization, twin_model.third.mean_threat
+
+    race, risk = responses(0.0), responses(1.0)
+    for r, q in zip(risk, race, strict=True):
+        assert np.sign(round(r - q, 12)) == direction
