@@ -72,6 +72,8 @@ MOBILIZATION = {name: LABELS[name] for name in ("securitization_central", "secur
 CONSEQUENCES = {name: LABELS[name] for name in ("talent_capital", "efficiency", "governance", "rivalry", "global_access")}
 # the same five as levels for a time chart: (a) as its stock, since the quarterly inflow (a few thousandths of those
 # abroad) would lie flat on a 0-1 axis
+# the 2023 turn (issue 16): the centre's framing mix, firms' security spending, the incidents both answer to
+RISK = {name: LABELS[name] for name in ("risk_framing", "cyber_security_share", "ai_incidents")}
 CONSEQUENCE_LEVELS = {name: LABELS[name] for name in ("talent_capital_stock" if c == "talent_capital" else c for c in CONSEQUENCES)}
 
 

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from cycler import cycler  # noqa: E402
 
-from sim.indicators import AUDIENCES, CONSEQUENCE_LEVELS, CONSEQUENCES, INDICATORS, MOBILIZATION  # noqa: E402
+from sim.indicators import AUDIENCES, CONSEQUENCE_LEVELS, CONSEQUENCES, INDICATORS, MOBILIZATION, RISK  # noqa: E402
 from sim.indicators import label as title  # noqa: E402
 from sim.timeline import Event, Quarter  # noqa: E402
 
@@ -122,7 +122,7 @@ def overview(frame: pd.DataFrame, events: list[Event], path: Path, bands: pd.Dat
     """Mobilization of each audience, and the five consequences, over time with the events marked; with ``bands``
     (the posterior predictive, :mod:`sim.predictive`) the 50 % and 90 % bands around the point run."""
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(3, 1, figsize=(10, 10.5), sharex=True, gridspec_kw={"height_ratios": [3, 3, 2]})
+        fig, axes = plt.subplots(4, 1, figsize=(10, 13), sharex=True, gridspec_kw={"height_ratios": [3, 3, 2, 2]})
         _panel(axes[0], frame, MOBILIZATION, "Securitization and mobilization of the audiences", bands)
         _panel(axes[1], frame, CONSEQUENCE_LEVELS, "The five unintended consequences", bands)
         econ = frame[frame["indicator"] == "ai_economy"]
@@ -139,7 +139,15 @@ def overview(frame: pd.DataFrame, events: list[Event], path: Path, bands: pd.Dat
         axes[2].set_title("Intended goals: AI industry and capability relative to the rival", loc="left", fontsize=10)
         axes[2].legend(loc="upper left")
         ratio_ax.legend(loc="upper center")
-        axes[2].set_xlabel("year")
+        shares = {k: v for k, v in RISK.items() if k != "ai_incidents"}
+        _panel(axes[3], frame, shares, "The 2023 turn: AI as a risk to govern, security spending, AI-enabled incidents", bands)
+        axes[3].set_ylim(-0.02, 1.02)
+        count_ax = axes[3].twinx()
+        incidents = frame[frame["indicator"] == "ai_incidents"]
+        count_ax.plot(quarter_axis(incidents), incidents["value"], color=PALETTE[5], lw=1.0, label=RISK["ai_incidents"])
+        count_ax.set_ylabel("incidents per quarter", color=PALETTE[5])
+        count_ax.legend(loc="upper center")
+        axes[3].set_xlabel("year")
         for i, ax in enumerate(axes):
             mark_events(ax, events, label=i == 0)
             mark_projection(ax, events, frame, label=i == 0)
@@ -174,6 +182,8 @@ PARAMETERS = {
     "central.threshold": "centre's framing threshold",
     "rival.restraint": "rival's restraint (per quarter)",
     "agents.public.n": "citizens (agents)",
+    "central.risk_weight": "centre's weight on risk governance",
+    "firms.security_incidents": "firms' defensive response to incidents",
     "seed": "seed",
 }
 

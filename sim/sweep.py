@@ -102,9 +102,9 @@ def attribution(frame: pd.DataFrame, quarter: str) -> pd.DataFrame:
 def findings(summary: pd.DataFrame, keys: list[str], quarter: str) -> str:
     """What a sweep found, to print at its end: per mobilization indicator and consequence (labelled, with its unit) and
     per sweep point, the mean and 95% interval over replications at ``quarter``."""
-    from sim.indicators import CONSEQUENCES, MOBILIZATION, label
+    from sim.indicators import CONSEQUENCES, MOBILIZATION, RISK, label
 
-    rows = summary[(summary["quarter"] == quarter) & summary["indicator"].isin([*MOBILIZATION, *CONSEQUENCES])]
+    rows = summary[(summary["quarter"] == quarter) & summary["indicator"].isin([*MOBILIZATION, *CONSEQUENCES, *RISK])]
     arm = rows[keys].astype(str).agg(" ".join, axis=1) if keys else pd.Series("all runs", index=rows.index)
     interval = rows.apply(lambda r: "" if np.isnan(r["ci_low"]) else f"[{r['ci_low']:.3g}, {r['ci_high']:.3g}]", axis=1)
     table = pd.DataFrame({
@@ -115,7 +115,7 @@ def findings(summary: pd.DataFrame, keys: list[str], quarter: str) -> str:
         "95% interval": interval,
         "n": rows["n"],
     })  # fmt: skip
-    order = {name: i for i, name in enumerate([*MOBILIZATION, *CONSEQUENCES])}
+    order = {name: i for i, name in enumerate([*MOBILIZATION, *CONSEQUENCES, *RISK])}
     table = table.iloc[np.argsort(rows["indicator"].map(order).to_numpy(), kind="stable")]
     return f"at {quarter}, mean and 95% interval over replications:\n" + table.to_string(index=False)
 
