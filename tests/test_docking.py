@@ -59,9 +59,15 @@ def test_granovetter_riot_cascade_and_its_fragility():
 @pytest.mark.parametrize(("a", "b", "m", "n", "runaway"), [(0.06, 0.5, 0.1, 0.1, True), (0.02, 0.2, 0.1, 0.1, False)])
 def test_richardson_arms_race_runs_away_iff_ab_exceeds_mn(small_model, a, b, m, n, runaway):
     """Richardson (1960): dx = a y - m x + g, dy = b x - n y + h is stable iff a b < m n, with equilibrium
-    y* = (b g + m h) / (m n - a b). The rival's rule is the y equation; a linear China closes the system."""
+    y* = (b g + m h) / (m n - a b). The rival's rule is the y equation; a linear China closes the system. Its b is
+    rival.mirroring(risk share), which is rival.mirror when a risk framing provokes it as much as a race framing."""
     model = small_model(
-        f"rival.mirror={b}", f"rival.restraint={n}", "rival.w_capability=0", "rival.grievance=0.004", "rival.securitization0=0"
+        f"rival.mirror={b}",
+        f"rival.restraint={n}",
+        "rival.w_capability=0",
+        "rival.grievance=0.004",
+        "rival.securitization0=0",
+        "rival.risk_discount=0",
     )
     rival = model.rival
     g, h = 0.003, 0.004
