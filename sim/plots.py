@@ -146,7 +146,8 @@ def overview(frame: pd.DataFrame, events: list[Event], path: Path, bands: pd.Dat
         incidents = frame[frame["indicator"] == "ai_incidents"]
         count_ax.plot(quarter_axis(incidents), incidents["value"], color=PALETTE[5], lw=1.0, label=RISK["ai_incidents"])
         count_ax.set_ylabel("incidents per quarter", color=PALETTE[5])
-        count_ax.legend(loc="upper center")
+        axes[3].legend(loc="upper left", ncol=1)
+        count_ax.legend(loc="upper right")
         axes[3].set_xlabel("year")
         for i, ax in enumerate(axes):
             mark_events(ax, events, label=i == 0)
@@ -156,7 +157,8 @@ def overview(frame: pd.DataFrame, events: list[Event], path: Path, bands: pd.Dat
             caption = f"lines: the run at the config's values; bands: 50 % and 90 % of {n} posterior draws"
             fig.suptitle(caption, fontsize=8, y=0.995, color="0.3")
         key = textwrap.fill("Events: " + event_key(events), 190) if events else ""
-        fig.tight_layout(rect=(0, 0.012 * (key.count("\n") + 1) + 0.03 if key else 0.02, 1, 0.985))  # room for the key below
+        line = 0.126 / fig.get_figheight()  # one line of the 6 pt key, as a share of the figure's height
+        fig.tight_layout(rect=(0, line * (key.count("\n") + 1) + 0.3 / fig.get_figheight() if key else 0.02, 1, 0.985))  # room for the key
         if key:
             fig.text(0.01, 0.005, key, fontsize=6, color="0.3", va="bottom")
         fig.savefig(path)
