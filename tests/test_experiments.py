@@ -37,6 +37,7 @@ REDUCED = {
     "rivalry": ["central.w_rival=0,0.8", "rival.mirror=0,0.12"],
     "global_access": ["central.involvement=0,3", "rival.sanctions.severity=0,1"],
     "desecuritize": [],
+    "ai_risk": ["central.risk_weight=0,1", "firms.security_incidents=0,0.2"],
 }
 ANALYSES = {"baseline", "sensitivity", "validate", "calibrate", "structures", "regimes"}  # not sweeps: one command, one analysis
 SWEEPS = sorted(p.stem for p in (CONF_DIR / "experiment").glob("*.yaml") if p.stem not in ANALYSES)
