@@ -62,3 +62,17 @@ def test_the_consequence_goes_the_other_way_under_some_configuration(case):
     half_width = 2.776 * difference.std(ddof=1) / np.sqrt(REPLICATIONS)  # t(0.975, 4)
     reversed_side = -expected_sign * difference.mean()
     assert reversed_side - half_width > 0, f"{case}: {difference.mean():+.4f} +/- {half_width:.4f}"
+
+
+@pytest.mark.parametrize(("discount", "sign"), [(0.5, +1), (-0.5, -1)])
+def test_a_risk_framings_effect_on_governance_and_rivalry_is_the_audiences_reading(discount, sign):
+    """The 2023 turn (issue 16): a pure risk-governance framing against a pure race framing raises governance (c) and
+    lowers rivalry (d) when the rival and third countries read risk as less provoking, and the opposite when they read
+    it as more: the direction is no finding of the framing itself (docs/experiments.md, ai_risk)."""
+    reading = [f"rival.risk_discount={discount}", f"third.risk_discount={discount}", "central.risk_incidents=0", "central.risk_race=0"]
+    risk = replicated_runs(load_config([*SIZE, *reading, "central.risk_weight=1"]), REPLICATIONS)
+    race = replicated_runs(load_config([*SIZE, *reading, "central.risk_weight=0"]), REPLICATIONS)
+    for indicator, expected in (("governance", sign), ("rivalry", -sign)):
+        difference = np.array([a.loc["2030Q4", indicator] - b.loc["2030Q4", indicator] for a, b in zip(risk, race, strict=True)])
+        half_width = 2.776 * difference.std(ddof=1) / np.sqrt(REPLICATIONS)  # t(0.975, 4)
+        assert expected * difference.mean() - half_width > 0, f"{indicator}: {difference.mean():+.4f} +/- {half_width:.4f}"
