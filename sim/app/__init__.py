@@ -419,20 +419,25 @@ every line on the charts comes out of the decisions of simulated actors, quarter
 ## How the model works
 
 - **The central state** watches the threat it perceives (the rival's moves, falling behind in capability) and, past a
-  threshold, frames AI as a security matter: speeches and plans (securitizing moves), money for AI, directives.
+  threshold, frames AI as a security matter: speeches and plans (securitizing moves), money for AI, directives. Since
+  2023 its framing mixes AI as an asset in a race with AI as a risk to be governed (safety, data and cyber security),
+  more so the more AI-enabled incidents its early-warning system sees; part of its budget then goes to security.
 - **{_DEFAULT.agents.local.n} provinces** decide whether to echo the campaign: they weigh the centre's pressure against
   their economic gain and their neighbours' choices.
 - **{_DEFAULT.agents.firms.n:,} firms** echo it when state money, directives and the risk of being cut off outweigh what
   openness earns them; they also choose how much of their inputs to buy at home (self-reliance) and how close to get
-  to the state.
+  to the state, and how much of their AI/IT spending goes to (cyber) security.
 - **{_DEFAULT.agents.intellectuals.n:,} intellectuals** echo it or not, and keep or drop their foreign co-authors.
 - **The public** ({CLASS_PUBLIC:,} citizens by default here, {_DEFAULT.agents.public.n:,} on the command line), on a
   social network: each echoes the campaign when enough of its neighbours and the media do.
-- **The rival state** (the United States) mirrors China's securitization, lists Chinese firms, imposes export controls
-  and tariffs, and restricts visas; the historical events from 2009 to 2025 (numbered on the charts) are taken from the
+- **The rival state** (the United States) mirrors China's securitization (less when China frames AI as a risk to
+  govern; hacking attributed to China raises it), lists Chinese firms, imposes export controls and tariffs, and
+  restricts visas; the historical events from 2009 to 2025 (numbered on the charts) are taken from the
   record, the years after the last one are a projection.
 - **{_DEFAULT.agents.third.n} third countries** decide whether to back China's governance initiatives, the rival's, or both.
 - **Mobile talent and foreign capital** choose where to work and invest.
+- **AI-enabled cyber incidents** hit firms more often as AI spreads and less often where they spend on security; they
+  cost firms revenue and citizens their trust in data use.
 
 ## The controls
 
