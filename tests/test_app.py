@@ -233,8 +233,9 @@ def test_page_steps_redraws_explains_keeps_and_exports(app_url, browser, tmp_pat
     _wait_for_step(page, 3)
     page.get_by_role("button", name="❚❚").click()
     page.get_by_role("button", name="▶").wait_for(timeout=10_000)
+    page.wait_for_timeout(500)  # a quarter already being computed when ❚❚ was pressed may still be drawn
     paused = int(_status(page).group(3))
-    page.wait_for_timeout(600)
+    page.wait_for_timeout(1_000)  # playing on would add about 9 quarters in this time
     assert paused >= 3 and int(_status(page).group(3)) == paused, "play did not stop on pause"
 
     (tmp_path / "app.png").write_bytes(page.screenshot(full_page=True))
