@@ -137,6 +137,9 @@ class LocalConfig:
     econ_stake_mean: float = bounded(0.01, 10)
     subsidy_per_policy: float = bounded(0, 100)
     revenue_weight: float = bounded(0, 20)
+    security_stake_sigma: float = bounded(0, 5)
+    security_market: float = bounded(0, 100)
+    compliance_cost: float = bounded(0, 10)
     audience: AudienceConfig = field(default_factory=AudienceConfig)
 
 
@@ -197,6 +200,9 @@ class FirmsConfig:
     security_regulation: float = bounded(0, 5)
     incident_memory: float = bounded(0, 1)
     incident_loss: float = bounded(0, 1)
+    vendor_share: float = bounded(0, 1)
+    security_market: float = bounded(0, 100)
+    compliance_cost: float = bounded(0, 100)
     audience: AudienceConfig = field(default_factory=AudienceConfig)
 
 
@@ -211,6 +217,7 @@ class CollaborationConfig:
     china_rules: float = bounded(0, 10)
     echo_cost: float = bounded(0, 10)
     rival_rules: float = bounded(0, 10)
+    topic_premium: float = bounded(-10, 10)
 
 
 @dataclass
@@ -220,6 +227,8 @@ class IntellectualsConfig:
     funding_weight: float = bounded(0, 10)
     persuasion_gain: float = bounded(0, 10)
     persuasion_half: float = bounded(1, 1e6)
+    topic_speed: float = bounded(0, 1)
+    topic_sd: float = bounded(0, 1)
     collaboration: CollaborationConfig = field(default_factory=CollaborationConfig)
     audience: AudienceConfig = field(default_factory=AudienceConfig)
 

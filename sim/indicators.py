@@ -66,6 +66,7 @@ LABELS: dict[str, str] = {  # short labels for figures and the app; the one home
     "risk_framing": "risk-governance share of the centre's framing",
     "cyber_security_share": "security share of firms' AI/IT spending",
     "ai_incidents": "AI-enabled incidents (per quarter)",
+    "risk_topics": "risk-governance share of scholars' agendas",
 }
 MOBILIZATION = {name: LABELS[name] for name in ("securitization_central", "securitization_rival", *(f"adoption_{a}" for a in AUDIENCES))}
 # the article's five consequences, (a)-(e): names -> labels (iterating gives the names)
@@ -73,7 +74,7 @@ CONSEQUENCES = {name: LABELS[name] for name in ("talent_capital", "efficiency", 
 # the same five as levels for a time chart: (a) as its stock, since the quarterly inflow (a few thousandths of those
 # abroad) would lie flat on a 0-1 axis
 # the 2023 turn (issue 16): the centre's framing mix, firms' security spending, the incidents both answer to
-RISK = {name: LABELS[name] for name in ("risk_framing", "cyber_security_share", "ai_incidents")}
+RISK = {name: LABELS[name] for name in ("risk_framing", "risk_topics", "cyber_security_share", "ai_incidents")}
 CONSEQUENCE_LEVELS = {name: LABELS[name] for name in ("talent_capital_stock" if c == "talent_capital" else c for c in CONSEQUENCES)}
 
 
@@ -244,6 +245,12 @@ INDICATORS: dict[str, Indicator] = {
             "security share of firms' AI/IT spending (capability-weighted)",
             "share",
             lambda m: m.firms.industry(m.firms.security),
+        ),
+        Indicator(
+            "risk_topics",
+            "risk-governance share of scholars' security-AI research agendas",
+            "share",
+            lambda m: float(m.intellectuals.topic.mean()),
         ),
         Indicator("ai_incidents", "AI-enabled cyber incidents against firms this quarter", "count", lambda m: m.incidents.count, False),
     ]

@@ -913,3 +913,64 @@ def test_a_risk_framing_provokes_the_rival_and_third_countries_as_the_discount_s
     race, risk = responses(0.0), responses(1.0)
     for r, q in zip(risk, race, strict=True):
         assert np.sign(round(r - q, 12)) == direction
+
+
+@pytest.mark.parametrize(("market", "compliance", "direction"), [(5.0, 0.0, 1), (0.0, 0.0, 0), (0.0, 0.2, -1), (5.0, 0.2, 0)])
+def test_the_risk_framing_is_a_market_or_a_compliance_cost_to_provinces(small_model, market, compliance, direction):
+    """A province's reason to echo the risk framing: up with its security industry, down with the AI firms it polices."""
+    provinces = small_model(f"local.security_market={market}", f"local.compliance_cost={compliance}").local
+    reason = provinces.risk_reason(1.0, security_share=0.06)
+    assert np.all(provinces.risk_reason(0.0, security_share=0.06) == 0)  # no risk framing, no reason either way
+    if direction:
+        assert np.all(np.sign(reason) == direction)
+    elif market:  # both: provinces with a large security industry for their AI capacity gain, the others lose
+        assert (reason > 0).any() and (reason < 0).any()
+        assert reason[np.argmax(provinces.security_stake)] > 0 and reason[np.argmin(provinces.security_stake)] < 0
+    else:
+        assert np.all(reason == 0)
+    low, high = provinces.risk_reason(1.0, security_share=0.02), provinces.risk_reason(1.0, security_share=0.10)
+    assert np.all(high >= low) and (market == 0 or np.any(high > low))  # the market is the firms' security spending
+
+
+def test_provinces_echo_more_where_the_risk_framing_is_a_market(small_model):
+    model = small_model("local.security_market=50", "local.compliance_cost=0")
+    provinces = model.local
+    provinces.policies[:] = 1
+    race, risk = twin(model), twin(model)
+    race.local.step(race.perceive(central={"risk_share": 0.0}, firms={"security_share": 0.1}))
+    risk.local.step(risk.perceive(central={"risk_share": 1.0}, firms={"security_share": 0.1}))
+    assert risk.local.adopted.mean() > race.local.adopted.mean()
+    assert np.all(risk.local.adopted >= race.local.adopted)  # the same provinces and draws, a reason added
+
+
+def test_vendors_gain_and_the_others_pay_from_the_risk_framing(small_model):
+    firms = small_model("agents.firms.n=600", "firms.vendor_share=0.3").firms
+    firms.security[:] = 0.1
+    reason = firms.risk_reason(1.0)
+    assert firms.vendor.any() and (~firms.vendor).any() and not firms.vendor[~firms.chinese].any()
+    assert np.all(reason[firms.vendor] > 0) and np.all(reason[~firms.vendor] < 0)
+    np.testing.assert_array_equal(firms.risk_reason(0.0), 0.0)
+    firms.security[:] = firms.p.security0  # spending no more than in 2009: no compliance cost
+    assert np.all(firms.risk_reason(1.0)[~firms.vendor] == 0)
+
+
+def test_scholars_shift_topics_toward_the_centres_risk_share(small_model):
+    intel = small_model("intellectuals.topic_sd=0").intellectuals
+    start = intel.topic.copy()
+    for _ in range(40):
+        intel.shift_topics(0.8)
+    assert np.all(intel.topic > start) and intel.topic.mean() == pytest.approx(0.8, abs=0.02)
+    still = small_model("intellectuals.topic_speed=0").intellectuals
+    before = still.topic.copy()
+    still.shift_topics(0.8)
+    np.testing.assert_array_equal(still.topic, before)
+
+
+@pytest.mark.parametrize(("premium", "direction"), [(1.0, 1), (0.0, 0), (-1.0, -1)])
+def test_a_tie_on_risk_governance_is_worth_what_the_topic_premium_says(small_model, premium, direction):
+    intel = small_model(f"intellectuals.collaboration.topic_premium={premium}").intellectuals
+    view = intel.model.perceive()
+    race, risk = twin(intel), twin(intel)
+    race.topic[:], risk.topic[:] = 0.0, 1.0
+    for side in range(2):
+        assert np.all(np.sign(np.round(risk.utilities(view)[side] - race.utilities(view)[side], 12)) == direction)

@@ -40,6 +40,7 @@ class Firm(PopulationMember):
     loss_imposed = PopulationField()
     loss_chosen = PopulationField()
     access = PopulationField()
+    vendor = PopulationField()
 
 
 def open_domestic_share(price: float, elasticity: float) -> float:
@@ -86,6 +87,9 @@ class Firms(Population):
       the rules bind (champions and the national team: "key sectors"). Security spending is not spent on capability:
       growth scales by (1 - security) / (1 - security0); an incident costs the firm ``incident_loss`` of its quarter's
       revenue.
+    - Echoing the risk-governance part of the campaign (the centre's risk share) is a market to the firms that sell
+      security (a ``vendor_share`` of Chinese firms, drawn once: they gain security_market x the industry's security
+      share) and a compliance cost to the others (compliance_cost x the security share spent above 2009's).
 
     The population is a sample of the industry: each firm stands for ``represents / n`` real firms, so
     money is per real firm (a firm's subsidy is its share of the pool per firm it stands for) and
@@ -135,6 +139,7 @@ class Firms(Population):
         self.incident_memory = np.zeros(n)
         self.security_floor = 0.0
         self.key_sector = self.kind == FirmKind.CHAMPION
+        self.vendor = self.chinese & (rng.random(n) < p.vendor_share)
 
     # --- perception -------------------------------------------------------------------------
     @property
@@ -218,6 +223,14 @@ class Firms(Population):
         target = p.security0 + p.security_incidents * (self.incident_memory + alarm) + p.security_regulation * risk_push
         target = np.maximum(target, self.security_floor * (self.key_sector | self.national_team))
         self.security += p.security_speed * (np.minimum(target, p.security_max) - self.security)
+
+    def risk_reason(self, risk_share: float) -> np.ndarray:
+        """Each firm's reason to echo the campaign's risk-governance part: the security market to a vendor, the
+        security spent above 2009's to the others [utility]."""
+        p = self.p
+        market = p.security_market * self.industry(self.security)
+        compliance = p.compliance_cost * np.maximum(self.security - p.security0, 0.0)
+        return risk_share * np.where(self.vendor, market, -compliance)
 
     def on_event(self, event: Event) -> None:
         if event.kind == "national_team":
@@ -305,7 +318,8 @@ class Firms(Population):
             incentive=w.salience * self.labelled
             + self.ties
             - self.export * risk
-            - p.sanction_cost * self.sanctioned * severity * self.export,
+            - p.sanction_cost * self.sanctioned * severity * self.export
+            + self.risk_reason(central.risk_share),
             peer_adoption=self.mean_by_kind(self.adopted.astype(float)),
             authority=central.securitization * self.ties,
             threshold=self.threshold,

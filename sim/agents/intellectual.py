@@ -22,6 +22,7 @@ class Intellectual(PopulationMember):
     adopted = PopulationField()
     productivity = PopulationField()
     openness = PopulationField()
+    topic = PopulationField()  # risk-governance share of the scholar's security-AI agenda
     partner = PopulationField()  # index of the rival-side scholar co-authoring with this one, -1 for none
 
 
@@ -33,15 +34,20 @@ class Intellectuals(Population):
     intellectuals make the security logic "more rigorous"); X counts real articles (the sample's
     output scaled to the ``represents`` scholars it stands for).
 
+    Topics: a scholar's security-AI agenda is part race (AI as a strategic asset) and part risk governance (safety,
+    data and cyber security); the risk share of it, topic_i, moves by ``topic_speed`` a quarter toward the centre's
+    risk share (where the funding calls point) shifted by the scholar's own interest (drawn once, sd ``topic_sd``).
+
     Co-authorship (consequence (d), section 6) is a pairwise decision of a Chinese scholar i and a
     rival-side scholar j (as many rival-side scholars as Chinese ones, held here as arrays: they only
     decide on ties). With R the China/rival capability ratio and k = R / (1 + R) China's share of joint
     capability, each side's utility of a tie is
 
-        U_i = premium + capability_benefit (1 - k) + openness_i - china_rules M - echo_cost adopted_i
-        U_j = premium + capability_benefit k + openness_j - rival_rules RS
+        U_i = premium + capability_benefit (1 - k) + openness_i + topic_premium topic_i - china_rules M - echo_cost adopted_i
+        U_j = premium + capability_benefit k + openness_j + topic_premium topic_i - rival_rules RS
 
-    (M the centre's extraordinary measures, RS the rival's research security). Each quarter each side
+    (M the centre's extraordinary measures, RS the rival's research security; ``topic_premium`` the value to both of
+    a tie on risk governance rather than on the race, negative if that is the more sensitive topic). Each quarter each side
     wants the tie with probability 1 / (1 + exp(-U)), fresh draws every quarter; a tie continues only if
     both want it, and a scholar without a tie meets a free partner with probability ``meeting_rate`` and
     the tie forms if both want it. Securitization thus cuts ties through both states' rules, and can
@@ -64,6 +70,8 @@ class Intellectuals(Population):
         self.rival_openness = rng.normal(0.0, p.collaboration.openness_sd, n)
         self.partner = np.full(n, -1)
         self.rival_partner = np.full(n, -1)
+        self.topic = np.zeros(n)
+        self.topic_interest = np.zeros(n)
         self.articles = 0.0
         self.cumulative_articles = 0.0
 
@@ -71,6 +79,8 @@ class Intellectuals(Population):
         """The 2009 ties: the collaboration rules run under 2009's conditions until they settle."""
         for _ in range(SETTLE_QUARTERS):
             self.collaborate(view)
+        self.topic_interest = self.rng.normal(0.0, self.p.topic_sd, self.n)
+        self.topic = self.topic_target(view.central.risk_share)
 
     @property
     def collaborating(self) -> np.ndarray:
@@ -81,10 +91,18 @@ class Intellectuals(Population):
         c = self.p.collaboration
         ratio = view.world.capability_ratio
         china_share = ratio / (1.0 + ratio)
-        china = c.premium + c.capability_benefit * (1.0 - china_share) + self.openness
+        topic = c.topic_premium * self.topic
+        china = c.premium + c.capability_benefit * (1.0 - china_share) + self.openness + topic
         china = china - c.china_rules * view.central.measures - c.echo_cost * self.adopted
-        rival = c.premium + c.capability_benefit * china_share + self.rival_openness - c.rival_rules * view.rival.research_security
+        rival = c.premium + c.capability_benefit * china_share + self.rival_openness + topic - c.rival_rules * view.rival.research_security
         return china, rival
+
+    def topic_target(self, risk_share: float) -> np.ndarray:
+        """The risk-governance share each scholar's agenda moves toward: the centre's risk share plus own interest."""
+        return np.clip(risk_share + self.topic_interest, 0.0, 1.0)
+
+    def shift_topics(self, risk_share: float) -> None:
+        self.topic += self.p.topic_speed * (self.topic_target(risk_share) - self.topic)
 
     def collaborate(self, view: Perception) -> None:
         """Ties continue if both sides want them this quarter; scholars without one meet free partners and pair if both want to."""
@@ -124,6 +142,7 @@ class Intellectuals(Population):
         )
         self.articles = float(self.rng.poisson(self.productivity * w.salience * self.adopted).sum()) * self.scale
         self.cumulative_articles += self.articles
+        self.shift_topics(view.central.risk_share)
         self.collaborate(view)
 
     def observe(self) -> dict[str, Any]:

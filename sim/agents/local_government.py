@@ -24,6 +24,7 @@ class LocalGovernment(PopulationMember):
     policies = PopulationField()
     framing = PopulationField()
     subsidy = PopulationField()
+    security_stake = PopulationField()
 
 
 class Provinces(Population):
@@ -38,6 +39,13 @@ class Provinces(Population):
     A province's reason to echo the campaign is its AI economy: its capacity times salience once it
     has a policy, plus the industry's growth (``revenue_weight``), so a shrinking industry (sanctions,
     export controls) costs provinces their reason to echo.
+
+    The risk-governance part of the campaign (the centre's risk share) is a market to a province that hosts
+    cyber-security firms and a compliance cost to one that must police many AI firms: its reason to echo gains
+    risk_share * (security_market * stake_i * D - compliance_cost * capacity_i), D the firms' security share of
+    AI/IT spending (the security market's size, from the firms' decisions) and stake_i the province's share of the
+    security industry relative to the average province's. Whether the risk framing
+    wins or loses provinces is a result of the two and of where the firms' spending goes.
     """
 
     member_class = LocalGovernment
@@ -58,6 +66,8 @@ class Provinces(Population):
         self.framing = np.zeros(n)
         self.subsidy = np.zeros(n)
         self.window_signal = 0.0
+        self.security_stake = rng.lognormal(0.0, p.security_stake_sigma, n)
+        self.security_stake /= self.security_stake.mean()
 
     def on_event(self, event: Event) -> None:
         if event.kind == "policy_window":
@@ -82,6 +92,11 @@ class Provinces(Population):
         self.subsidy = p.subsidy_per_policy * self.capacity * np.log1p(self.policies)
         self.window_signal *= np.exp(-1.0 / p.window_memory)
 
+    def risk_reason(self, risk_share: float, security_share: float) -> np.ndarray:
+        """Each province's reason to echo the campaign's risk-governance part: market minus compliance [utility]."""
+        p = self.p
+        return risk_share * (p.security_market * self.security_stake * security_share - p.compliance_cost * self.capacity)
+
     def step(self, view: Perception) -> None:
         a = self.p.audience
         w, securitization = view.world, view.central.securitization
@@ -92,7 +107,8 @@ class Provinces(Population):
         has_policy = self.policies > 0
         self.adopted = decide_adoption(
             self.belief,
-            incentive=self.capacity * has_policy * (w.salience + self.p.revenue_weight * w.ai_economy_growth),
+            incentive=self.capacity * has_policy * (w.salience + self.p.revenue_weight * w.ai_economy_growth)
+            + self.risk_reason(view.central.risk_share, view.firms.security_share),
             peer_adoption=self.adopted.mean(),
             authority=self.career * securitization,
             threshold=self.threshold,
