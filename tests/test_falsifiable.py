@@ -64,15 +64,32 @@ def test_the_consequence_goes_the_other_way_under_some_configuration(case):
     assert reversed_side - half_width > 0, f"{case}: {difference.mean():+.4f} +/- {half_width:.4f}"
 
 
-@pytest.mark.parametrize(("discount", "sign"), [(0.5, +1), (-0.5, -1)])
-def test_a_risk_framings_effect_on_governance_and_rivalry_is_the_audiences_reading(discount, sign):
-    """The 2023 turn (issue 16): a pure risk-governance framing against a pure race framing raises governance (c) and
-    lowers rivalry (d) when the rival and third countries read risk as less provoking, and the opposite when they read
-    it as more: the direction is no finding of the framing itself (docs/experiments.md, ai_risk)."""
-    reading = [f"rival.risk_discount={discount}", f"third.risk_discount={discount}", "central.risk_incidents=0", "central.risk_race=0"]
-    risk = replicated_runs(load_config([*SIZE, *reading, "central.risk_weight=1"]), REPLICATIONS)
-    race = replicated_runs(load_config([*SIZE, *reading, "central.risk_weight=0"]), REPLICATIONS)
-    for indicator, expected in (("governance", sign), ("rivalry", -sign)):
+def assert_risk_framing_moves(reading: list[str], expected: dict[str, int]) -> None:
+    """A pure risk-governance framing against a pure race framing (the mix held), paired by replication at 2030Q4:
+    each indicator moves in the expected direction, its 95% interval clear of zero."""
+    held = ["central.risk_incidents=0", "central.risk_race=0"]
+    risk = replicated_runs(load_config([*SIZE, *held, *reading, "central.risk_weight=1"]), REPLICATIONS)
+    race = replicated_runs(load_config([*SIZE, *held, *reading, "central.risk_weight=0"]), REPLICATIONS)
+    for indicator, sign in expected.items():
         difference = np.array([a.loc["2030Q4", indicator] - b.loc["2030Q4", indicator] for a, b in zip(risk, race, strict=True)])
         half_width = 2.776 * difference.std(ddof=1) / np.sqrt(REPLICATIONS)  # t(0.975, 4)
-        assert expected * difference.mean() - half_width > 0, f"{indicator}: {difference.mean():+.4f} +/- {half_width:.4f}"
+        assert sign * difference.mean() - half_width > 0, f"{indicator}: {difference.mean():+.4f} +/- {half_width:.4f}"
+
+
+@pytest.mark.parametrize(("reading", "sign"), [(0.5, +1), (-0.5, -1)])
+def test_a_risk_framings_effect_on_governance_and_rivalry_is_the_audiences_reading(reading, sign):
+    """The 2023 turn (issue 16): a pure risk-governance framing raises governance (c), lowers rivalry (d) and keeps more
+    scholars' ties when the rival and third countries read risk as less provoking and a tie on risk governance is worth
+    more, and the opposite when they read it as more provoking and the topic as more sensitive: the direction is no
+    finding of the framing itself (docs/experiments.md, ai_risk)."""
+    audiences = [f"rival.risk_discount={reading}", f"third.risk_discount={reading}", f"intellectuals.collaboration.topic_premium={reading}"]
+    assert_risk_framing_moves(audiences, {"governance": sign, "rivalry": -sign, "cooperation": sign})
+
+
+@pytest.mark.parametrize(("market", "compliance", "sign"), [(20, 0, +1), (0, 0.2, -1)])
+def test_provinces_follow_a_risk_framing_as_far_as_it_is_their_market(market, compliance, sign):
+    """Provinces echo a risk-governance campaign more than a race campaign where it is a market (their security
+    industry) and less where it is a compliance cost (policing their AI firms); the rival and third countries read
+    both framings alike here, so that only the provinces' own reasons differ."""
+    reading = ["rival.risk_discount=0", "third.risk_discount=0", f"local.security_market={market}", f"local.compliance_cost={compliance}"]
+    assert_risk_framing_moves(reading, {"adoption_local": sign})
