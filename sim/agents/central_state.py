@@ -221,7 +221,6 @@ class CentralState(Actor, Agent):
             "funding": self.domestic_funding,
             "outreach": self.outreach,
             "risk_share": self.risk_share,
-            "security_spending": self.security_spending,
         }
 
     def step(self, view: Perception) -> None:
