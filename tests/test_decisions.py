@@ -937,8 +937,8 @@ def test_provinces_echo_more_where_the_risk_framing_is_a_market(small_model):
     provinces = model.local
     provinces.policies[:] = 1
     race, risk = twin(model), twin(model)
-    race.local.step(race.perceive(central={"risk_share": 0.0}, firms={"security_share": 0.1}))
-    risk.local.step(risk.perceive(central={"risk_share": 1.0}, firms={"security_share": 0.1}))
+    race.local.step(race.perceive(central={"securitization": 0.5, "risk_share": 0.0}, firms={"security_share": 0.1}))
+    risk.local.step(risk.perceive(central={"securitization": 0.5, "risk_share": 1.0}, firms={"security_share": 0.1}))
     assert risk.local.adopted.mean() > race.local.adopted.mean()
     assert np.all(risk.local.adopted >= race.local.adopted)  # the same provinces and draws, a reason added
 
@@ -972,5 +972,21 @@ def test_a_tie_on_risk_governance_is_worth_what_the_topic_premium_says(small_mod
     view = intel.model.perceive()
     race, risk = twin(intel), twin(intel)
     race.topic[:], risk.topic[:] = 0.0, 1.0
-    for side in range(2):
-        assert np.all(np.sign(np.round(risk.utilities(view)[side] - race.utilities(view)[side], 12)) == direction)
+    assert np.all(np.sign(np.round(risk.utilities(view)[0] - race.utilities(view)[0], 12)) == direction)
+    # the rival side: with every Chinese scholar keen, ties are the rival scholars' choice, and their partner's topic counts
+    race.openness[:], risk.openness[:] = 50.0, 50.0
+    race_ties, risk_ties = ties_after(race, view, 12), ties_after(risk, view, 12)
+    assert np.sign(round(risk_ties - race_ties, 12)) == direction
+
+
+def test_a_rival_scholar_weighs_the_topic_of_the_chinese_scholar_it_pairs_with(small_model):
+    intel = small_model("intellectuals.collaboration.topic_premium=10").intellectuals
+    view = intel.model.perceive()
+    intel.openness[:] = 50.0  # every Chinese scholar wants a tie: only the rival side decides
+    intel.partner[:], intel.rival_partner[:] = -1, -1
+    intel.topic[:] = 0.0
+    intel.topic[::2] = 1.0  # half the Chinese scholars work on risk governance
+    ties_after(intel, view, 12)
+    on_risk = intel.collaborating[::2].mean()
+    on_race = np.delete(intel.collaborating, np.s_[::2]).mean()
+    assert on_risk > on_race + 0.2

@@ -86,7 +86,7 @@ def test_a_risk_framings_effect_on_governance_and_rivalry_is_the_audiences_readi
     assert_risk_framing_moves(audiences, {"governance": sign, "rivalry": -sign, "cooperation": sign})
 
 
-@pytest.mark.parametrize(("market", "compliance", "sign"), [(20, 0, +1), (0, 0.2, -1)])
+@pytest.mark.parametrize(("market", "compliance", "sign"), [(50, 0, +1), (0, 1, -1)])
 def test_provinces_follow_a_risk_framing_as_far_as_it_is_their_market(market, compliance, sign):
     """Provinces echo a risk-governance campaign more than a race campaign where it is a market (their security
     industry) and less where it is a compliance cost (policing their AI firms); the rival and third countries read

@@ -87,7 +87,7 @@ class Firms(Population):
       the rules bind (champions and the national team: "key sectors"). Security spending is not spent on capability:
       growth scales by (1 - security) / (1 - security0); an incident costs the firm ``incident_loss`` of its quarter's
       revenue.
-    - Echoing the risk-governance part of the campaign (the centre's risk share) is a market to the firms that sell
+    - Echoing the risk-governance part of the campaign (the centre's risk push) is a market to the firms that sell
       security (a ``vendor_share`` of Chinese firms, drawn once: they gain security_market x the industry's security
       share) and a compliance cost to the others (compliance_cost x the security share spent above 2009's).
 
@@ -224,13 +224,13 @@ class Firms(Population):
         target = np.maximum(target, self.security_floor * (self.key_sector | self.national_team))
         self.security += p.security_speed * (np.minimum(target, p.security_max) - self.security)
 
-    def risk_reason(self, risk_share: float) -> np.ndarray:
+    def risk_reason(self, risk_push: float) -> np.ndarray:
         """Each firm's reason to echo the campaign's risk-governance part: the security market to a vendor, the
         security spent above 2009's to the others [utility]."""
         p = self.p
         market = p.security_market * self.industry(self.security)
         compliance = p.compliance_cost * np.maximum(self.security - p.security0, 0.0)
-        return risk_share * np.where(self.vendor, market, -compliance)
+        return risk_push * np.where(self.vendor, market, -compliance)
 
     def on_event(self, event: Event) -> None:
         if event.kind == "national_team":
@@ -299,7 +299,8 @@ class Firms(Population):
         self.choose_ties(subsidy_rate, central.involvement, risk)
         cut = self.choose_sourcing(rival.export_controls, severity, central.measures, risk)
         self.learn_domestic()
-        self.choose_security(view.incidents.hit, view.incidents.alarm, central.securitization * central.risk_share)
+        risk_push = central.securitization * central.risk_share  # the campaign's risk-governance part
+        self.choose_security(view.incidents.hit, view.incidents.alarm, risk_push)
         self.allocate_subsidies(pool)
         self.grow(w.capability_ratio, view.public.data_factor, view.talent.china_factor, view.capital.china_factor)
         economy = self.model.config.economy
@@ -319,7 +320,7 @@ class Firms(Population):
             + self.ties
             - self.export * risk
             - p.sanction_cost * self.sanctioned * severity * self.export
-            + self.risk_reason(central.risk_share),
+            + self.risk_reason(risk_push),
             peer_adoption=self.mean_by_kind(self.adopted.astype(float)),
             authority=central.securitization * self.ties,
             threshold=self.threshold,

@@ -77,25 +77,29 @@ class Intellectuals(Population):
 
     def start(self, view: Perception) -> None:
         """The 2009 ties: the collaboration rules run under 2009's conditions until they settle."""
-        for _ in range(SETTLE_QUARTERS):
-            self.collaborate(view)
         self.topic_interest = self.rng.normal(0.0, self.p.topic_sd, self.n)
         self.topic = self.topic_target(view.central.risk_share)
+        for _ in range(SETTLE_QUARTERS):
+            self.collaborate(view)
 
     @property
     def collaborating(self) -> np.ndarray:
         return self.partner >= 0
 
     def utilities(self, view: Perception) -> tuple[np.ndarray, np.ndarray]:
-        """U_i of every Chinese scholar and U_j of every rival-side scholar for a tie (see the class docstring)."""
+        """U_i of every Chinese scholar and U_j of every rival-side scholar for a tie (see the class docstring), the
+        topic premium left out of U_j: it depends on the Chinese partner (:meth:`tie_topic_value`), added per pair."""
         c = self.p.collaboration
         ratio = view.world.capability_ratio
         china_share = ratio / (1.0 + ratio)
-        topic = c.topic_premium * self.topic
-        china = c.premium + c.capability_benefit * (1.0 - china_share) + self.openness + topic
+        china = c.premium + c.capability_benefit * (1.0 - china_share) + self.openness + self.tie_topic_value()
         china = china - c.china_rules * view.central.measures - c.echo_cost * self.adopted
-        rival = c.premium + c.capability_benefit * china_share + self.rival_openness + topic - c.rival_rules * view.rival.research_security
+        rival = c.premium + c.capability_benefit * china_share + self.rival_openness - c.rival_rules * view.rival.research_security
         return china, rival
+
+    def tie_topic_value(self) -> np.ndarray:
+        """What a tie with each Chinese scholar is worth to either side for its topic: topic_premium x topic_i."""
+        return self.p.collaboration.topic_premium * self.topic
 
     def topic_target(self, risk_share: float) -> np.ndarray:
         """The risk-governance share each scholar's agenda moves toward: the centre's risk share plus own interest."""
@@ -108,17 +112,23 @@ class Intellectuals(Population):
         """Ties continue if both sides want them this quarter; scholars without one meet free partners and pair if both want to."""
         rng, n = self.rng, self.n
         china_utility, rival_utility = self.utilities(view)
+        topic_value = self.tie_topic_value()
         china_wants = rng.random(n) < 1.0 / (1.0 + np.exp(-china_utility))
-        rival_wants = rng.random(n) < 1.0 / (1.0 + np.exp(-rival_utility))
+        rival_draw = rng.random(n)  # rival scholar j wants the tie with Chinese scholar i if rival_draw[j] < P(U_j + topic value of i)
+
+        def rival_wants(rival: np.ndarray, china: np.ndarray) -> np.ndarray:
+            return rival_draw[rival] < 1.0 / (1.0 + np.exp(-(rival_utility[rival] + topic_value[china])))
+
         paired = self.partner >= 0
         free_rival = np.flatnonzero(self.rival_partner < 0)
-        ended = paired & ~(china_wants & rival_wants[self.partner])
+        tied = np.flatnonzero(paired)
+        ended = tied[~(china_wants[tied] & rival_wants(self.partner[tied], tied))]
         self.rival_partner[self.partner[ended]] = -1
         self.partner[ended] = -1
         # every rival-side scholar without a tie is free, and there are as many of them as Chinese scholars without one
         seekers = np.flatnonzero(~paired & (rng.random(n) < self.p.collaboration.meeting_rate))
         met = rng.permutation(free_rival)[: seekers.size]
-        form = china_wants[seekers] & rival_wants[met]
+        form = china_wants[seekers] & rival_wants(met, seekers)
         self.partner[seekers[form]] = met[form]
         self.rival_partner[met[form]] = seekers[form]
 

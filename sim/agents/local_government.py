@@ -40,9 +40,9 @@ class Provinces(Population):
     has a policy, plus the industry's growth (``revenue_weight``), so a shrinking industry (sanctions,
     export controls) costs provinces their reason to echo.
 
-    The risk-governance part of the campaign (the centre's risk share) is a market to a province that hosts
-    cyber-security firms and a compliance cost to one that must police many AI firms: its reason to echo gains
-    risk_share * (security_market * stake_i * D - compliance_cost * capacity_i), D the firms' security share of
+    The risk-governance part of the campaign (the centre's risk push: securitization x risk share) is a market to a
+    province that hosts cyber-security firms and a compliance cost to one that must police many AI firms: its reason
+    to echo gains push * (security_market * stake_i * D - compliance_cost * capacity_i), D the firms' security share of
     AI/IT spending (the security market's size, from the firms' decisions) and stake_i the province's share of the
     security industry relative to the average province's. Whether the risk framing
     wins or loses provinces is a result of the two and of where the firms' spending goes.
@@ -92,10 +92,10 @@ class Provinces(Population):
         self.subsidy = p.subsidy_per_policy * self.capacity * np.log1p(self.policies)
         self.window_signal *= np.exp(-1.0 / p.window_memory)
 
-    def risk_reason(self, risk_share: float, security_share: float) -> np.ndarray:
+    def risk_reason(self, risk_push: float, security_share: float) -> np.ndarray:
         """Each province's reason to echo the campaign's risk-governance part: market minus compliance [utility]."""
         p = self.p
-        return risk_share * (p.security_market * self.security_stake * security_share - p.compliance_cost * self.capacity)
+        return risk_push * (p.security_market * self.security_stake * security_share - p.compliance_cost * self.capacity)
 
     def step(self, view: Perception) -> None:
         a = self.p.audience
@@ -108,7 +108,7 @@ class Provinces(Population):
         self.adopted = decide_adoption(
             self.belief,
             incentive=self.capacity * has_policy * (w.salience + self.p.revenue_weight * w.ai_economy_growth)
-            + self.risk_reason(view.central.risk_share, view.firms.security_share),
+            + self.risk_reason(securitization * view.central.risk_share, view.firms.security_share),
             peer_adoption=self.adopted.mean(),
             authority=self.career * securitization,
             threshold=self.threshold,
