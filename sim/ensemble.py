@@ -208,7 +208,7 @@ def _ray(chunks: Sequence[Chunk], settings: EnsembleConfig, root: Path) -> Itera
             ray.init(address=settings.ray.address, log_to_driver=False)
         else:
             os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # no token written to ~/.ray for a local instance
-            temp = Path(settings.ray.temp_dir or root / ".ray").resolve()
+            temp = Path(settings.ray.temp_dir or root / ".ray").absolute()  # not resolved: a short link keeps sockets short
             longest = f"{temp}/session_2026-01-01_00-00-00_000000_4194304/sockets/plasma_store"
             if len(longest.encode()) > 107:  # Linux's limit on a Unix socket's path
                 raise ConfigError(
