@@ -980,7 +980,7 @@ def test_a_tie_on_risk_governance_is_worth_what_the_topic_premium_says(small_mod
 
 
 def test_a_rival_scholar_weighs_the_topic_of_the_chinese_scholar_it_pairs_with(small_model):
-    intel = small_model("intellectuals.collaboration.topic_premium=10").intellectuals
+    intel = small_model("intellectuals.collaboration.topic_premium=10", "agents.intellectuals.n=400").intellectuals
     view = intel.model.perceive()
     intel.openness[:] = 50.0  # every Chinese scholar wants a tie: only the rival side decides
     intel.partner[:], intel.rival_partner[:] = -1, -1
@@ -989,4 +989,4 @@ def test_a_rival_scholar_weighs_the_topic_of_the_chinese_scholar_it_pairs_with(s
     ties_after(intel, view, 12)
     on_risk = intel.collaborating[::2].mean()
     on_race = np.delete(intel.collaborating, np.s_[::2]).mean()
-    assert on_risk > on_race + 0.2
+    assert on_risk > on_race + 0.15  # 0.22-0.38 apart over seeds 0-19; the old pairing by index gave 0 +/- 0.05

@@ -64,32 +64,45 @@ def test_the_consequence_goes_the_other_way_under_some_configuration(case):
     assert reversed_side - half_width > 0, f"{case}: {difference.mean():+.4f} +/- {half_width:.4f}"
 
 
-def assert_risk_framing_moves(reading: list[str], expected: dict[str, int]) -> None:
+def assert_risk_framing_moves(reading: list[str], expected: dict[str, int], replications: int = REPLICATIONS) -> None:
     """A pure risk-governance framing against a pure race framing (the mix held), paired by replication at 2030Q4:
     each indicator moves in the expected direction, its 95% interval clear of zero."""
     held = ["central.risk_incidents=0", "central.risk_race=0"]
-    risk = replicated_runs(load_config([*SIZE, *held, *reading, "central.risk_weight=1"]), REPLICATIONS)
-    race = replicated_runs(load_config([*SIZE, *held, *reading, "central.risk_weight=0"]), REPLICATIONS)
+    risk = replicated_runs(load_config([*SIZE, *held, *reading, "central.risk_weight=1"]), replications)
+    race = replicated_runs(load_config([*SIZE, *held, *reading, "central.risk_weight=0"]), replications)
+    t = {5: 2.776, 10: 2.262}[replications]  # t(0.975, replications - 1)
     for indicator, sign in expected.items():
         difference = np.array([a.loc["2030Q4", indicator] - b.loc["2030Q4", indicator] for a, b in zip(risk, race, strict=True)])
-        half_width = 2.776 * difference.std(ddof=1) / np.sqrt(REPLICATIONS)  # t(0.975, 4)
+        half_width = t * difference.std(ddof=1) / np.sqrt(replications)
         assert sign * difference.mean() - half_width > 0, f"{indicator}: {difference.mean():+.4f} +/- {half_width:.4f}"
 
 
-@pytest.mark.parametrize(("reading", "sign"), [(0.5, +1), (-0.5, -1)])
-def test_a_risk_framings_effect_on_governance_and_rivalry_is_the_audiences_reading(reading, sign):
-    """The 2023 turn (issue 16): a pure risk-governance framing raises governance (c), lowers rivalry (d) and keeps more
-    scholars' ties when the rival and third countries read risk as less provoking and a tie on risk governance is worth
-    more, and the opposite when they read it as more provoking and the topic as more sensitive: the direction is no
-    finding of the framing itself (docs/experiments.md, ai_risk)."""
-    audiences = [f"rival.risk_discount={reading}", f"third.risk_discount={reading}", f"intellectuals.collaboration.topic_premium={reading}"]
-    assert_risk_framing_moves(audiences, {"governance": sign, "rivalry": -sign, "cooperation": sign})
+@pytest.mark.parametrize(("discount", "sign"), [(0.5, +1), (-0.5, -1)])
+def test_a_risk_framings_effect_on_governance_and_rivalry_is_the_audiences_reading(discount, sign):
+    """The 2023 turn (issue 16): a pure risk-governance framing raises governance (c) and lowers rivalry (d) when the
+    rival and third countries read risk as less provoking, and the opposite when they read it as more: the direction is
+    no finding of the framing itself (docs/experiments.md, ai_risk). Ten replications: at five the governance leg is
+    within noise at some seeds."""
+    reading = [f"rival.risk_discount={discount}", f"third.risk_discount={discount}"]
+    assert_risk_framing_moves(reading, {"governance": sign, "rivalry": -sign}, replications=10)
+
+
+@pytest.mark.parametrize(("premium", "sign"), [(0.5, +1), (-0.5, -1)])
+def test_a_risk_framing_keeps_scholars_ties_as_far_as_risk_governance_is_worth_a_tie(premium, sign):
+    """Scholars' ties (d) under a risk framing follow the assumed topic premium's sign, with the rival and third
+    countries reading both framings alike (`risk_discount` 0), so that only the scholars' topics differ."""
+    reading = ["rival.risk_discount=0", "third.risk_discount=0", f"intellectuals.collaboration.topic_premium={premium}"]
+    assert_risk_framing_moves(reading, {"cooperation": sign})
 
 
 @pytest.mark.parametrize(("market", "compliance", "sign"), [(50, 0, +1), (0, 1, -1)])
 def test_provinces_follow_a_risk_framing_as_far_as_it_is_their_market(market, compliance, sign):
-    """Provinces echo a risk-governance campaign more than a race campaign where it is a market (their security
-    industry) and less where it is a compliance cost (policing their AI firms); the rival and third countries read
-    both framings alike here, so that only the provinces' own reasons differ."""
-    reading = ["rival.risk_discount=0", "third.risk_discount=0", f"local.security_market={market}", f"local.compliance_cost={compliance}"]
+    """Provinces echo a risk-governance campaign more than a race campaign where it is only a market (their security
+    industry) and less where it is only a compliance cost. Each sign is set by the provinces' own rule
+    (`tests/test_decisions.py` checks it there); this checks that it carries through the whole model rather than
+    being swamped (the firms' security spending it raises also slows the AI economy the provinces live on). Five
+    provinces per real one (shares do not depend on it): 31 are too few for five replications to settle the market's
+    smaller effect. The rival and third countries read both framings alike."""
+    reading = ["agents.local.n=155", "rival.risk_discount=0", "third.risk_discount=0"]
+    reading += [f"local.security_market={market}", f"local.compliance_cost={compliance}"]
     assert_risk_framing_moves(reading, {"adoption_local": sign})
