@@ -422,6 +422,8 @@ every line on the charts comes out of the decisions of simulated actors, quarter
   threshold, frames AI as a security matter: speeches and plans (securitizing moves), money for AI, directives. Since
   2023 its framing mixes AI as an asset in a race with AI as a risk to be governed (safety, data and cyber security),
   more so the more AI-enabled incidents its early-warning system sees; part of its budget then goes to security.
+  Provinces and firms weigh that risk framing as a market (where they host or sell security) or as a compliance cost,
+  and scholars turn their research toward it.
 - **{_DEFAULT.agents.local.n} provinces** decide whether to echo the campaign: they weigh the centre's pressure against
   their economic gain and their neighbours' choices.
 - **{_DEFAULT.agents.firms.n:,} firms** echo it when state money, directives and the risk of being cut off outweigh what
