@@ -177,8 +177,13 @@ def test_page_steps_redraws_explains_keeps_and_exports(app_url, browser, tmp_pat
     # a slider: sanctions 0.6 -> 0.7, applied on Reset
     slider = page.get_by_role("slider").nth(SLIDER["severity"])
     slider.focus()
-    slider.press("ArrowRight")
-    slider.press("ArrowRight")
+    for value in ("0.65", "0.7"):  # one press at a time, as a person: presses milliseconds apart can cross the server's echo
+        slider.press("ArrowRight")
+        page.wait_for_function(
+            f"() => document.querySelectorAll('[role=slider]')[{SLIDER['severity']}].getAttribute('aria-valuenow') === '{value}'",
+            timeout=10_000,
+        )
+        page.wait_for_timeout(500)  # the server has the value before the next press and before Reset
     page.get_by_role("button", name="Reset").click()
     page.wait_for_function(
         "() => (document.querySelector('.sim-status')?.innerText || '').includes('sanction severity 0.7')", timeout=20_000
