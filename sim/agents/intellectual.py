@@ -86,13 +86,15 @@ class Intellectuals(Population):
     def collaborating(self) -> np.ndarray:
         return self.partner >= 0
 
-    def utilities(self, view: Perception) -> tuple[np.ndarray, np.ndarray]:
+    def utilities(self, view: Perception, topic_value: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """U_i of every Chinese scholar and U_j of every rival-side scholar for a tie (see the class docstring), the
-        topic premium left out of U_j: it depends on the Chinese partner (:meth:`tie_topic_value`), added per pair."""
+        topic premium left out of U_j: it depends on the Chinese partner (``topic_value``, :meth:`tie_topic_value`),
+        added per pair."""
         c = self.p.collaboration
         ratio = view.world.capability_ratio
         china_share = ratio / (1.0 + ratio)
-        china = c.premium + c.capability_benefit * (1.0 - china_share) + self.openness + self.tie_topic_value()
+        topic_value = self.tie_topic_value() if topic_value is None else topic_value
+        china = c.premium + c.capability_benefit * (1.0 - china_share) + self.openness + topic_value
         china = china - c.china_rules * view.central.measures - c.echo_cost * self.adopted
         rival = c.premium + c.capability_benefit * china_share + self.rival_openness - c.rival_rules * view.rival.research_security
         return china, rival
@@ -111,8 +113,8 @@ class Intellectuals(Population):
     def collaborate(self, view: Perception) -> None:
         """Ties continue if both sides want them this quarter; scholars without one meet free partners and pair if both want to."""
         rng, n = self.rng, self.n
-        china_utility, rival_utility = self.utilities(view)
         topic_value = self.tie_topic_value()
+        china_utility, rival_utility = self.utilities(view, topic_value)
         china_wants = rng.random(n) < 1.0 / (1.0 + np.exp(-china_utility))
         rival_draw = rng.random(n)  # rival scholar j wants the tie with Chinese scholar i if rival_draw[j] < P(U_j + topic value of i)
 

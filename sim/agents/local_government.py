@@ -44,8 +44,8 @@ class Provinces(Population):
     province that hosts cyber-security firms and a compliance cost to one that must police many AI firms: its reason
     to echo gains push * (security_market * stake_i * D - compliance_cost * capacity_i), D the firms' security share of
     AI/IT spending (the security market's size, from the firms' decisions) and stake_i the province's share of the
-    security industry relative to the average province's. Whether the risk framing
-    wins or loses provinces is a result of the two and of where the firms' spending goes.
+    security industry relative to the average province's. Whether the risk framing wins or loses provinces is a result
+    of the two and of where the firms' spending goes.
     """
 
     member_class = LocalGovernment
