@@ -56,7 +56,7 @@ def update_beliefs(
     out += np.multiply(broadcast, message, out=broadcast)
     out *= 1.0 - p.stubbornness
     out += p.stubbornness * belief0
-    if rally:
+    if np.any(rally):  # per run in a batch: a run without sanction news adds 0
         out += p.sanction_rally * rally * (1.0 - out)
     return np.clip(out, 0.0, 1.0, out=out)
 
@@ -89,7 +89,7 @@ def decide_adoption(
     if p.noise > 0:
         if rng is None:
             raise ValueError("decide_adoption: a random-utility rule (noise > 0) needs rng")
-        utility += p.noise * rng.logistic(size=np.shape(utility))
+        utility += p.noise * rng.logistic(size=np.shape(utility)[-1:])  # one run's agents (sim.batch.Streams stacks the runs)
     if adopted is None or p.switching_cost == 0:
         return np.greater_equal(utility, 0.0, out=out)
     # adopters need utility >= -cost, others >= +cost: shift by cost, back by 2 cost where adopted

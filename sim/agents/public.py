@@ -8,6 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
+from sim.batch import Streams, mean, share
 from sim.agents.population import Population, PopulationField, PopulationMember
 from sim.config import PublicConfig
 from sim.perception import Perception
@@ -42,6 +43,14 @@ def small_world(rng: np.random.Generator, n: int, degree: int, rewire: float) ->
     return adj
 
 
+def networks(rng: np.random.Generator | Streams, n: int, degree: int, rewire: float) -> sp.csr_matrix:
+    """The public's network; for a batch, each run's own network on the block diagonal (runs never touch), so the
+    neighbour mean of run r's citizens adds the same neighbours in the same order as run r alone."""
+    if isinstance(rng, Streams):
+        return sp.block_diag([small_world(g, n, degree, rewire) for g in rng.generators], format="csr")
+    return small_world(rng, n, degree, rewire)
+
+
 class Public(Population):
     """Citizens update beliefs from neighbours and state media, decide whether to echo the campaign,
     and set their tolerance of data use; AI-driven job displacement breeds discontent.
@@ -56,29 +65,30 @@ class Public(Population):
     def __init__(self, model, p: PublicConfig, stream: int, n: int) -> None:
         super().__init__(model, p, stream, n)
         rng = self.rng
-        self.network = small_world(rng, n, p.network.degree, p.network.rewire)
-        degree = np.asarray(self.network.sum(axis=1)).ravel()
-        self.inv_degree = np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0).astype(np.float64)  # same values as before
-        self.network = self.network.astype(np.float64)  # float64 ties: the mat-vec no longer upcasts a copy of them each call
+        self.network = networks(rng, n, p.network.degree, p.network.rewire)
         a = p.exposure_mean * p.exposure_concentration
         self.exposure = rng.beta(a, p.exposure_concentration - a, n)
+        shape = self.exposure.shape  # (n,), or (runs, n) for a batch (sim.batch)
+        degree = np.asarray(self.network.sum(axis=1)).reshape(shape)
+        self.inv_degree = np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0).astype(np.float64)  # same values as before
+        self.network = self.network.astype(np.float64)  # float64 ties: the mat-vec no longer upcasts a copy of them each call
         self.job_risk = rng.beta(p.job_risk_mean * p.job_risk_concentration, (1 - p.job_risk_mean) * p.job_risk_concentration, n)
         self.belief0 = initial_beliefs(rng, n, p.audience)
         self.belief = self.belief0.copy()
         self.threshold = initial_thresholds(rng, n, p.audience)
-        self.adopted = np.zeros(n, dtype=bool)
-        self.tolerance = np.full(n, p.tolerance0)
-        self.discontent = np.zeros(n)
+        self.adopted = np.zeros(shape, dtype=bool)
+        self.tolerance = np.full(shape, p.tolerance0)
+        self.discontent = np.zeros(shape)
         self.initial_tolerance = p.tolerance0
         # buffers reused every quarter (no per-step allocation at 10^5-10^6 citizens); the next belief is
         # written into a spare array and the two swap, so a belief array read last quarter stays valid
-        self._spare_belief = np.empty(n)
-        self._spare_adopted = np.empty(n, dtype=bool)
-        self._peer, self._reach, self._scratch = np.empty(n), np.empty(n), np.empty(n)
+        self._spare_belief = np.empty(shape)
+        self._spare_adopted = np.empty(shape, dtype=bool)
+        self._peer, self._reach, self._scratch = np.empty(shape), np.empty(shape), np.empty(shape)
         self.publish()
 
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
-        mean = self.network @ np.asarray(values, dtype=np.float64)
+        mean = (self.network @ np.asarray(values, dtype=np.float64).reshape(-1)).reshape(self.inv_degree.shape)
         return np.multiply(mean, self.inv_degree, out=mean)
 
     def on_event(self, event: Event) -> None:
@@ -92,16 +102,16 @@ class Public(Population):
     def publish(self) -> None:
         """The public's aggregates as the other actors and the indicators see them until the public next changes:
         a survey at the end of the quarter. Computed once, as each is a pass over every citizen."""
-        self.adoption_share = np.count_nonzero(self.adopted) / self.n
-        self.mean_tolerance = float(self.tolerance.mean())
-        self.mean_discontent = float(self.discontent.mean())
+        self.adoption_share = share(self.adopted)
+        self.mean_tolerance = mean(self.tolerance)
+        self.mean_discontent = mean(self.discontent)
 
     def observe(self) -> dict[str, Any]:
         return {
             "adoption": self.adoption_share,
             "discontent": self.mean_discontent,
             "tolerance": self.mean_tolerance,
-            "data_factor": max(self.mean_tolerance / max(self.initial_tolerance, 1e-9), 0.0),
+            "data_factor": np.maximum(self.mean_tolerance / max(self.initial_tolerance, 1e-9), 0.0),
         }
 
     def step(self, view: Perception) -> None:
@@ -109,7 +119,7 @@ class Public(Population):
         a = p.audience
         w, central = view.world, view.central
         securitization, propaganda, persuasion = central.securitization, central.propaganda, view.intellectuals.persuasion
-        rally, automation, salience = w.rally, max(0.0, w.ai_economy_growth), w.salience
+        rally, automation, salience = w.rally, np.maximum(0.0, w.ai_economy_growth), w.salience
         reach = np.multiply(self.exposure, propaganda, out=self._reach)
         reach *= persuasion
         belief = update_beliefs(
@@ -117,7 +127,7 @@ class Public(Population):
         )
         self._spare_belief, self.belief = self.belief, belief
         draws = self.rng.random(self.n, out=self._scratch)
-        displaced = np.flatnonzero(draws < np.multiply(p.displacement_rate * automation, self.job_risk, out=self._reach))
+        displaced = draws < np.multiply(p.displacement_rate * automation, self.job_risk, out=self._reach)
         self.discontent *= 1.0 - p.discontent_decay
         hit = self.discontent[displaced]
         self.discontent[displaced] = hit + p.discontent_gain * (1.0 - hit)

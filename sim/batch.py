@@ -1,0 +1,85 @@
+"""Runs advanced together (issue 12): the shapes of a batch, and its runs' random numbers.
+
+A batch is R runs of one configuration that differ only in their random streams (replications). An actor written for
+a batch keeps its runs on a leading axis: a per-agent quantity is an (R, n) array, a per-run quantity an (R, 1) array
+(a length-1 agent axis, so it broadcasts against the agents). A single run is the same code without the leading axis:
+(n,) arrays and floats. Each run of a batch gets the numbers it gets alone, value for value:
+
+- elementwise operations act row by row;
+- a reduction over a row's agents (:func:`mean`, :func:`total`) adds in the order it adds over a lone (n,) array
+  (numpy's pairwise sum along a contiguous last axis; tests/test_batch.py checks it);
+- a run draws only from its own generator (:class:`Streams`), in the order it would alone;
+- what has no row-by-row form with the same numbers (a sum over a subset that differs between runs, a sort of the
+  eligible agents) runs once per row (:func:`per_run`).
+
+Converted so far: the audiences' shared rules (:mod:`sim.agents.audience`) and the public. The model does not yet
+advance a batch; each converted actor is tested against single runs step by step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+
+def batched(x: Any) -> bool:
+    """Whether a per-agent array carries a batch axis ((R, n) rather than (n,))."""
+    return np.ndim(x) > 1
+
+
+def mean(x: np.ndarray) -> Any:
+    """Mean over the agents: a float for one run, an (R, 1) array for a batch."""
+    return x.mean(axis=-1, keepdims=True) if batched(x) else float(x.mean())
+
+
+def total(x: np.ndarray) -> Any:
+    """Sum over the agents: a float for one run, an (R, 1) array for a batch."""
+    return x.sum(axis=-1, keepdims=True) if batched(x) else float(x.sum())
+
+
+def share(mask: np.ndarray) -> Any:
+    """Share of the agents for which ``mask`` holds: a float for one run, an (R, 1) array for a batch."""
+    if batched(mask):
+        return np.count_nonzero(mask, axis=-1, keepdims=True) / mask.shape[-1]
+    return np.count_nonzero(mask) / mask.shape[-1]
+
+
+def per_run(fn: Callable[..., Any], *arrays: np.ndarray) -> Any:
+    """``fn`` on each run's rows, stacked as an (R, ...) array; for one run, ``fn`` on the arrays themselves."""
+    if not batched(arrays[0]):
+        return fn(*arrays)
+    return np.stack([np.asarray(fn(*rows)) for rows in zip(*arrays, strict=True)])
+
+
+class Streams:
+    """One quarter's random numbers for a batch: every draw is made for each run from that run's own generator and
+    stacked on a leading axis, so row r holds exactly what run r draws alone (its generator from
+    :meth:`sim.model.SecuritizationModel.stream`). The methods are those of :class:`numpy.random.Generator` that the
+    actors use, with ``size`` the size of one run's draw."""
+
+    def __init__(self, generators: Sequence[np.random.Generator]) -> None:
+        self.generators = list(generators)
+
+    def _stack(self, method: str, *args: Any, **kwargs: Any) -> np.ndarray:
+        return np.stack([getattr(g, method)(*args, **kwargs) for g in self.generators])
+
+    def random(self, size: Any = None, out: np.ndarray | None = None) -> np.ndarray:
+        if out is None:
+            return self._stack("random", size)
+        for g, row in zip(self.generators, out, strict=True):
+            g.random(size, out=row)
+        return out
+
+    def normal(self, loc: Any = 0.0, scale: Any = 1.0, size: Any = None) -> np.ndarray:
+        return self._stack("normal", loc, scale, size)
+
+    def lognormal(self, mean: Any = 0.0, sigma: Any = 1.0, size: Any = None) -> np.ndarray:
+        return self._stack("lognormal", mean, sigma, size)
+
+    def beta(self, a: Any, b: Any, size: Any = None) -> np.ndarray:
+        return self._stack("beta", a, b, size)
+
+    def logistic(self, loc: Any = 0.0, scale: Any = 1.0, size: Any = None) -> np.ndarray:
+        return self._stack("logistic", loc, scale, size)
