@@ -8,8 +8,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
-from sim.batch import Streams, mean, share
 from sim.agents.population import Population, PopulationField, PopulationMember
+from sim.batch import Streams, mean, share
 from sim.config import PublicConfig
 from sim.perception import Perception
 from sim.timeline import Event
