@@ -18,6 +18,7 @@ advance a batch; each converted actor is tested against single runs step by step
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -46,6 +47,14 @@ def share(mask: np.ndarray) -> Any:
     return np.count_nonzero(mask) / mask.shape[-1]
 
 
+def exp(x: Any) -> Any:
+    """e**x with :func:`math.exp`'s values for a per-run value or a batch's (R, 1) of them (numpy's ``exp`` differs from
+    it in the last bit for a few percent of arguments, which would change a single run's numbers)."""
+    if np.ndim(x) == 0:
+        return math.exp(x)
+    return np.array([math.exp(v) for v in np.ravel(x)]).reshape(np.shape(x))
+
+
 def per_run(fn: Callable[..., Any], *arrays: np.ndarray) -> Any:
     """``fn`` on each run's rows, stacked as an (R, ...) array; for one run, ``fn`` on the arrays themselves."""
     if not batched(arrays[0]):
@@ -57,13 +66,25 @@ class Streams:
     """One quarter's random numbers for a batch: every draw is made for each run from that run's own generator and
     stacked on a leading axis, so row r holds exactly what run r draws alone (its generator from
     :meth:`sim.model.SecuritizationModel.stream`). The methods are those of :class:`numpy.random.Generator` that the
-    actors use, with ``size`` the size of one run's draw."""
+    actors use, with ``size`` the size of one run's draw. A draw whose size differs between runs is made from each
+    run's own generator, ``generators[r]``."""
 
     def __init__(self, generators: Sequence[np.random.Generator]) -> None:
         self.generators = list(generators)
 
     def _stack(self, method: str, *args: Any, **kwargs: Any) -> np.ndarray:
-        return np.stack([getattr(g, method)(*args, **kwargs) for g in self.generators])
+        """Run r's draw with run r's rows of the batched arguments (arrays of two or more axes: (R, 1), (R, n));
+        scalars and one-axis arrays (a configured distribution) are the same for every run."""
+
+        def row(value: Any, r: int) -> Any:
+            return value[r] if isinstance(value, np.ndarray) and value.ndim > 1 else value
+
+        return np.stack(
+            [
+                getattr(g, method)(*(row(a, r) for a in args), **{k: row(v, r) for k, v in kwargs.items()})
+                for r, g in enumerate(self.generators)
+            ]
+        )
 
     def random(self, size: Any = None, out: np.ndarray | None = None) -> np.ndarray:
         if out is None:
@@ -83,3 +104,18 @@ class Streams:
 
     def logistic(self, loc: Any = 0.0, scale: Any = 1.0, size: Any = None) -> np.ndarray:
         return self._stack("logistic", loc, scale, size)
+
+    def gumbel(self, loc: Any = 0.0, scale: Any = 1.0, size: Any = None) -> np.ndarray:
+        return self._stack("gumbel", loc, scale, size)
+
+    def exponential(self, scale: Any = 1.0, size: Any = None) -> np.ndarray:
+        return self._stack("exponential", scale, size)
+
+    def gamma(self, shape: Any, scale: Any = 1.0, size: Any = None) -> np.ndarray:
+        return self._stack("gamma", shape, scale, size)
+
+    def poisson(self, lam: Any = 1.0, size: Any = None) -> np.ndarray:
+        return self._stack("poisson", lam, size)
+
+    def choice(self, a: Any, size: Any = None, replace: bool = True, p: Any = None) -> np.ndarray:
+        return self._stack("choice", a, size, replace, p)

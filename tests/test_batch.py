@@ -13,23 +13,31 @@ import dataclasses
 
 import numpy as np
 import pytest
+from mesa import Model
 
-from sim.agents.public import Public
+from sim.agents import ACTORS
 from sim.batch import Streams, mean, per_run, share, total
 from sim.perception import Perception
 from sim.run import build_model
 
+ACTORS_BY_NAME = {spec.name: spec for spec in ACTORS}
 
-class BatchOf:
+
+class BatchOf(Model):
     """What a batched actor asks of its model, answered from R single models kept at the same quarter."""
 
     def __init__(self, models: list) -> None:
+        super().__init__(rng=0)
         self.models = models
         self.config = models[0].config
 
     @property
     def steps(self) -> int:
         return self.models[0].steps
+
+    @steps.setter
+    def steps(self, value: int) -> None:  # Mesa's constructor sets it; the single models keep the count
+        pass
 
     def stream(self, key: int) -> Streams:
         return Streams([m.stream(key) for m in self.models])
@@ -40,17 +48,12 @@ class BatchOf:
 
 def stack(views: list[Perception]) -> Perception:
     """The R runs' snapshots as one: per-run values (R, 1), per-agent values (R, n)."""
-    names = list(views[0]._views)
     out = {}
-    for name in names:
-        keys = views[0]._views[name]._values
+    for name, view in views[0]._views.items():
         out[name] = {}
-        for key in keys:
+        for key in view._values:
             values = [getattr(getattr(v, name), key) for v in views]
-            if np.ndim(values[0]) == 0:
-                out[name][key] = np.array(values, dtype=float)[:, None]
-            else:
-                out[name][key] = np.stack(values)
+            out[name][key] = np.array(values, dtype=float)[:, None] if np.ndim(values[0]) == 0 else np.stack(values)
     return Perception(out)
 
 
@@ -71,20 +74,65 @@ def record(actor) -> list:
     return calls
 
 
-STATE = {"public": ("belief", "adopted", "tolerance", "discontent", "exposure", "job_risk", "threshold", "belief0")}
-SHOWN = {"public": ("adoption", "discontent", "tolerance", "data_factor")}
+def state(actor) -> dict:
+    """Everything an actor keeps that a run's numbers live in: arrays, numbers and dicts of numbers (not its buffers)."""
+    kept = {}
+    for key, value in vars(actor).items():
+        if key.startswith("_") or key in ("n", "stream_key", "unique_id", "pos"):
+            continue
+        if isinstance(value, dict) and all(np.ndim(v) == 0 or isinstance(v, np.ndarray) for v in value.values()):
+            kept.update({f"{key}[{k}]": v for k, v in value.items()})
+        elif isinstance(value, np.ndarray | float | int | np.floating | np.integer | np.bool_) and not isinstance(value, bool):
+            kept[key] = value
+    return kept
 
 
-@pytest.mark.parametrize("overrides", [[], ["public.audience.noise=0.3"], ["rival.sanctions.severity=1.0", "agents.public.n=257"]])
-def test_a_batched_public_gives_each_run_what_it_gives_alone(small_config, overrides):
+def assert_rows(batch: dict, singles: list[dict], when: str) -> None:
+    """Each of the batch's values, row r, equals run r's value alone (a value all runs share may stay unbatched)."""
+    assert set(batch) == set(singles[0]), f"{when}: kept {sorted(set(batch) ^ set(singles[0]))} in one form only"
+    for key in singles[0]:
+        expected = np.stack([np.asarray(s[key]) for s in singles])
+        if expected.ndim == 1:
+            expected = expected[:, None]
+        got = np.broadcast_to(np.asarray(batch[key]), expected.shape)
+        assert np.array_equal(got, expected, equal_nan=True), f"{key} differs {when}"
+
+
+CONVERTED = {"public": ACTORS_BY_NAME["public"]}
+
+
+@pytest.mark.parametrize(
+    "name, overrides",
+    [
+        (name, overrides)
+        for name in CONVERTED
+        for overrides in (
+            [],
+            ["public.audience.noise=0.3", "firms.audience.noise=0.3"],
+            ["rival.sanctions.severity=1.0", "agents.public.n=257"],
+        )
+    ],
+)
+def test_a_batched_actor_gives_each_run_what_it_gives_alone(small_config, monkeypatch, name, overrides):
+    spec = CONVERTED[name]
     runs = 3
     config = small_config(*overrides)
+    starts: list = []
+    original_start = spec.cls.start
+
+    def recorded_start(self, view):
+        starts.append(view)
+        original_start(self, view)
+
+    monkeypatch.setattr(spec.cls, "start", recorded_start)
     models = [build_model(dataclasses.replace(config, replication=r)) for r in range(runs)]
-    calls = [record(m.public) for m in models]
-    batch = Public(BatchOf(models), config.public, 4, config.agents.public.n)
-    for name in STATE["public"]:
-        assert np.array_equal(getattr(batch, name), np.stack([getattr(m.public, name) for m in models])), name
-    for quarter in range(config_quarters(models[0])):
+    monkeypatch.setattr(spec.cls, "start", original_start)
+    calls = [record(m.actors[name]) for m in models]
+    n = getattr(config.agents, name).n if spec.population else None
+    batch = spec.cls(BatchOf(models), getattr(config, name), spec.stream, n)
+    batch.start(stack(starts))
+    assert_rows(state(batch), [state(m.actors[name]) for m in models], "at the start")
+    for quarter in range(models[0].n_steps):
         for m, c in zip(models, calls, strict=True):
             c.clear()
             m.step()
@@ -95,20 +143,11 @@ def test_a_batched_public_gives_each_run_what_it_gives_alone(small_config, overr
                 batch.on_event(calls[0][i][1])
             else:
                 batch.step(stack([c[i][1] for c in calls]))
-        for name in STATE["public"]:
-            expected = np.stack([getattr(m.public, name) for m in models])
-            assert np.array_equal(getattr(batch, name), expected), f"{name} differs at quarter {quarter}"
-        shown = batch.observe()
-        for key in SHOWN["public"]:
-            expected = np.array([m.public.observe()[key] for m in models])[:, None]
-            assert np.array_equal(shown[key], expected), f"{key} differs at quarter {quarter}"
+        assert_rows(state(batch), [state(m.actors[name]) for m in models], f"at quarter {quarter}")
+        assert_rows(batch.observe(), [m.actors[name].observe() for m in models], f"in what it shows at quarter {quarter}")
     # the check can fail: the runs differ from each other, so a batch that mixed them up would not pass
-    assert not np.array_equal(models[0].public.belief, models[1].public.belief)
-    assert models[0].public.adoption_share > 0 or models[1].public.adoption_share > 0
-
-
-def config_quarters(model) -> int:
-    return model.n_steps
+    singles = [state(m.actors[name]) for m in models]
+    assert any(not np.array_equal(singles[0][k], singles[1][k]) for k in singles[0])
 
 
 def test_reductions_over_a_row_add_as_over_a_lone_array():
