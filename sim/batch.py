@@ -55,11 +55,21 @@ def exp(x: Any) -> Any:
     return np.array([math.exp(v) for v in np.ravel(x)]).reshape(np.shape(x))
 
 
+def where(condition: Any, yes: Any, no: Any) -> Any:
+    """``yes`` where ``condition`` holds, else ``no``: Python's conditional for one run's value (so a single run keeps
+    its floats), :func:`numpy.where` for a batch's (R, 1) values. Both branches are evaluated: guard a division."""
+    if np.ndim(condition) == 0:
+        return yes if condition else no
+    return np.where(condition, yes, no)
+
+
 def per_run(fn: Callable[..., Any], *arrays: np.ndarray) -> Any:
-    """``fn`` on each run's rows, stacked as an (R, ...) array; for one run, ``fn`` on the arrays themselves."""
+    """``fn`` on each run's rows, stacked on a leading axis (a number per run comes back as a per-run (R, 1)); for one
+    run, ``fn`` on the arrays themselves."""
     if not batched(arrays[0]):
         return fn(*arrays)
-    return np.stack([np.asarray(fn(*rows)) for rows in zip(*arrays, strict=True)])
+    out = np.stack([np.asarray(fn(*rows)) for rows in zip(*arrays, strict=True)])
+    return out[:, None] if out.ndim == 1 else out
 
 
 class Streams:

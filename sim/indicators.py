@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.central_state import AUDIENCES
+from sim.batch import mean, per_run
 
 if TYPE_CHECKING:
     from sim.model import SecuritizationModel
@@ -36,7 +37,7 @@ class Indicator:
 def richardson_growth(a: float, b: float, m: float, n: float) -> float:
     """Largest eigenvalue of Richardson's (1960) system dx = a y - m x, dy = b x - n y, i.e. of [[-m, a], [b, -n]]:
     (-(m + n) + sqrt((m - n)^2 + 4 a b)) / 2 [1/quarter]. Positive exactly when a b > m n (a runaway spiral)."""
-    return 0.5 * (-(m + n) + math.sqrt((m - n) ** 2 + 4.0 * a * b))
+    return 0.5 * (-(m + n) + np.sqrt((m - n) ** 2 + 4.0 * a * b))  # sqrt is exactly rounded: the same as math.sqrt
 
 
 def escalation_risk(m: SecuritizationModel) -> float:
@@ -88,15 +89,13 @@ INDICATORS: dict[str, Indicator] = {
     for i in [
         Indicator("securitization_central", "central state's security framing of AI", "0-1", lambda m: m.central.securitization),
         Indicator("securitization_rival", "rival state's security framing of China's AI", "0-1", lambda m: m.rival.securitization),
-        Indicator(
-            "adoption_local", "share of provinces echoing the centre's AI campaign", "share", lambda m: float(m.local.adopted.mean())
-        ),
-        Indicator("adoption_firms", "share of firms echoing the campaign", "share", lambda m: float(m.firms.adopted.mean())),
+        Indicator("adoption_local", "share of provinces echoing the centre's AI campaign", "share", lambda m: mean(m.local.adopted)),
+        Indicator("adoption_firms", "share of firms echoing the campaign", "share", lambda m: mean(m.firms.adopted)),
         Indicator(
             "adoption_intellectuals",
             "share of intellectuals echoing the campaign",
             "share",
-            lambda m: float(m.intellectuals.adopted.mean()),
+            lambda m: mean(m.intellectuals.adopted),
         ),
         Indicator("adoption_public", "share of citizens echoing the campaign", "share", lambda m: m.public.adoption_share),
         Indicator(
@@ -117,7 +116,7 @@ INDICATORS: dict[str, Indicator] = {
             "security_articles",
             "security-framed AI articles published this quarter",
             "count",
-            lambda m: float(m.intellectuals.articles),
+            lambda m: m.intellectuals.articles,
             False,
         ),
         Indicator(
@@ -127,7 +126,7 @@ INDICATORS: dict[str, Indicator] = {
             "sanctioned_share",
             "share of Chinese firms on the rival's entity list",
             "share",
-            lambda m: float(m.rival.entity_list[m.firms.chinese].mean()),
+            lambda m: per_run(lambda listed, chinese: float(listed[chinese].mean()), m.rival.entity_list, m.firms.chinese),
         ),
         Indicator(
             "domestic_input_share",
@@ -193,7 +192,7 @@ INDICATORS: dict[str, Indicator] = {
             "rivalry",
             "(d) joint securitization, sqrt(S_china * S_rival): descriptive, how far both have gone",
             "0-1",
-            lambda m: float(np.sqrt(m.central.securitization * m.rival.securitization)),
+            lambda m: np.sqrt(m.central.securitization * m.rival.securitization),
         ),
         Indicator(
             "escalation_risk",
@@ -213,14 +212,14 @@ INDICATORS: dict[str, Indicator] = {
             "ties_chinese",
             "mean state ties of Chinese firms",
             "0-1",
-            lambda m: float(m.firms.ties[m.firms.chinese].mean()) if m.firms.chinese.any() else 0.0,
+            lambda m: per_run(lambda ties, chinese: float(ties[chinese].mean()) if chinese.any() else 0.0, m.firms.ties, m.firms.chinese),
         ),
-        Indicator("framing_local", "security framing of provinces' latest AI policies", "0-1", lambda m: float(m.local.framing.mean())),
+        Indicator("framing_local", "security framing of provinces' latest AI policies", "0-1", lambda m: mean(m.local.framing)),
         Indicator(
             "cooperation",
             "(d) share of Chinese scholars with an active co-authorship tie to a rival-side scholar",
             "share",
-            lambda m: float(m.intellectuals.collaborating.mean()),
+            lambda m: mean(m.intellectuals.collaborating),
         ),
         Indicator("threat_central", "central state's threat perception", "index", lambda m: m.central.threat, False),
         Indicator("extraordinary_measures", "securitization times audience acceptance", "0-1", lambda m: m.central.measures),
@@ -250,7 +249,7 @@ INDICATORS: dict[str, Indicator] = {
             "risk_topics",
             "risk-governance share of scholars' security-AI research agendas",
             "share",
-            lambda m: float(m.intellectuals.topic.mean()),
+            lambda m: mean(m.intellectuals.topic),
         ),
         Indicator("ai_incidents", "AI-enabled cyber incidents against firms this quarter", "count", lambda m: m.incidents.count, False),
     ]

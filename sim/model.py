@@ -8,6 +8,7 @@ import numpy as np
 from mesa import DataCollector, Model
 
 from sim.agents import ACTORS, Actor
+from sim.batch import Streams, where
 from sim.config import SimConfig, load_config
 from sim.indicators import INDICATORS
 from sim.perception import Perception
@@ -20,7 +21,10 @@ class SecuritizationModel(Model):
     Args:
         config: a validated :class:`sim.config.SimConfig` (defaults: ``conf/config.yaml``).
         rng: seed or generator for the model's random stream (defaults to ``config.seed``; runs use
-            :func:`sim.run.build_model`, which derives it from the root seed and replication).
+            :func:`sim.run.build_model`, which derives it from the root seed and replication); or a list of
+            generators, one per run, for a batch of runs of the same config advanced together
+            (:func:`sim.run.build_batch`; the shapes in :mod:`sim.batch`): each run gets exactly the numbers it gets
+            alone.
 
     One step is a quarter from ``config.time.start`` to ``config.time.end``. Each step applies the
     quarter's events, freezes what every actor shows into one :class:`sim.perception.Perception`, lets
@@ -28,10 +32,14 @@ class SecuritizationModel(Model):
     the AI economy's growth, sanction news) and collects the indicators.
     """
 
-    def __init__(self, config: SimConfig | None = None, rng: int | np.random.Generator | None = None) -> None:
+    def __init__(self, config: SimConfig | None = None, rng: int | np.random.Generator | list[np.random.Generator] | None = None) -> None:
         config = config or load_config()
-        super().__init__(rng=config.seed if rng is None else rng)
-        self.stream_root = int(self.rng.integers(2**63))
+        batch = list(rng) if isinstance(rng, list | tuple) else None
+        super().__init__(rng=config.seed if rng is None else batch[0] if batch else rng)
+        self.runs = len(batch) if batch else None  # None: a single run; else the batch's size
+        self.stream_root: int | list[int] = int(self.rng.integers(2**63))
+        if batch:  # each further run draws its root as a model of that run alone would (Mesa's draw first)
+            self.stream_root = [self.stream_root, *(int(Model(rng=g).rng.integers(2**63)) for g in batch[1:])]
         self.config = config
         self.start = Quarter.parse(config.time.start, key="time.start")
         self.end = Quarter.parse(config.time.end, key="time.end")
@@ -64,8 +72,11 @@ class SecuritizationModel(Model):
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
     def stream(self, key: int) -> np.random.Generator:
-        """Random stream ``key`` for the current quarter: the same numbers in every run of this seed and replication."""
-        return np.random.default_rng(np.random.SeedSequence([self.stream_root, key, self.steps]))
+        """Random stream ``key`` for the current quarter: the same numbers in every run of this seed and replication
+        (a batch: one per run, :class:`sim.batch.Streams`)."""
+        if self.runs is None:
+            return np.random.default_rng(np.random.SeedSequence([self.stream_root, key, self.steps]))
+        return Streams([np.random.default_rng(np.random.SeedSequence([root, key, self.steps])) for root in self.stream_root])
 
     def represents(self, name: str) -> float:
         """How many real units one simulated agent of population ``name`` stands for."""
@@ -120,9 +131,10 @@ class SecuritizationModel(Model):
     def update_world(self) -> None:
         """What follows from the actors' decisions for everybody: the race, the economy's growth, sanction news."""
         economy_before, self.ai_economy = self.ai_economy, self.firms.ai_economy
-        self.ai_economy_growth = self.ai_economy / economy_before - 1.0 if economy_before > 0 else 0.0
+        grew = economy_before > 0
+        self.ai_economy_growth = where(grew, self.ai_economy / where(grew, economy_before, 1.0) - 1.0, 0.0)
         self.capability_ratio = self.firms.china_capability / self.rival.capability
-        self.rally = min(1.0, self.rival.listed_capability_share / self.config.economy.rally_share)
+        self.rally = np.minimum(1.0, self.rival.listed_capability_share / self.config.economy.rally_share)
 
     def run(self) -> None:
         """Run every quarter of the configured period."""

@@ -23,11 +23,22 @@ def build_model(config: SimConfig) -> SecuritizationModel:
     return SecuritizationModel(config, rng=generator)
 
 
+def build_batch(config: SimConfig, replications: list[int]) -> SecuritizationModel:
+    """The runs of ``config`` at these replication indices, advanced together: run r gets exactly the numbers
+    ``build_model`` gives that replication alone."""
+    return SecuritizationModel(config, rng=[np.random.default_rng(stream_seed(config.seed, r)) for r in replications])
+
+
 def series(model: SecuritizationModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """A run's indicators as arrays: steps, their quarters, indicator names, and the step x indicator values."""
+    """A run's indicators as arrays: steps, their quarters, indicator names, and the step x indicator values (for a
+    batch, run x step x indicator)."""
     names = list(INDICATORS)
-    matrix = np.array([model.datacollector.model_vars[name] for name in names], dtype=np.float64).T
-    steps = np.arange(matrix.shape[0])
+    records = [model.datacollector.model_vars[name] for name in names]
+    if model.runs is None:
+        matrix = np.array(records, dtype=np.float64).T
+    else:  # a value every run shares was recorded once; the others as (R, 1)
+        matrix = np.array([[np.broadcast_to(np.ravel(v), (model.runs,)) for v in r] for r in records], dtype=np.float64).transpose(2, 1, 0)
+    steps = np.arange(matrix.shape[-2])
     quarters = np.array([str(model.start + int(s)) for s in steps])
     return steps, quarters, np.array(names), matrix
 

@@ -169,5 +169,5 @@ def test_per_run_and_streams_give_each_run_its_own_numbers():
     alone = [np.random.default_rng(s).normal(0.0, 1.0, 5) for s in range(3)]
     assert np.array_equal(Streams(generators).normal(0.0, 1.0, 5), np.stack(alone))
     rows = np.arange(12.0).reshape(3, 4)
-    assert np.array_equal(per_run(lambda r: r[r > 5].sum(), rows), [0.0, 13.0, 38.0])
+    assert np.array_equal(per_run(lambda r: r[r > 5].sum(), rows), [[0.0], [13.0], [38.0]])
     assert per_run(lambda r: r[r > 5].sum(), rows[2]) == 38.0
