@@ -554,6 +554,7 @@ class EnsembleConfig:
     backend: Backend = Backend.loky
     workers: int = bounded(-1, 4096)
     chunk: int = bounded(0, 1_000_000)
+    batch: int = bounded(0, 10_000)
     progress: bool = True
     run_folders: bool = False
     ray: RaySettings = field(default_factory=RaySettings)

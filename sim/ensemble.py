@@ -39,6 +39,8 @@ from sim.io import clean_stale, reserve
 
 FIXED = ["run", "replication", "seed"]  # the columns before the swept keys
 SERIES = ["step", "quarter", "indicator", "value"]  # and after them
+BATCH_CITIZENS = 200_000  # automatic batch (ensemble.batch=0): runs of a point together up to this many citizens
+MAX_BATCH = 32
 ROW_GROUP = 1 << 20  # rows per row group of sweep.parquet: a constant, so the file's bytes do not depend on chunking
 
 
@@ -83,8 +85,9 @@ class Study:
     def size(self) -> int:
         return len(self.points) * len(self.replications)
 
-    def chunks(self, size: int) -> list[Chunk]:
-        """Consecutive runs cut into chunks of ``size``; each carries only the bases its runs need."""
+    def chunks(self, size: int, batch: int = 1) -> list[Chunk]:
+        """Consecutive runs cut into chunks of ``size``; each carries only the bases its runs need, and advances at
+        most ``batch`` runs of a point together (which changes no number: :func:`run_chunk`)."""
         out = []
         for start in range(0, self.size, size):
             runs = range(start, min(start + size, self.size))
@@ -95,7 +98,7 @@ class Study:
                 offset = self.offsets[point] if self.offsets is not None else 0
                 specs.append((run, base, values, self.replications[i] + offset, self.labels[point]))
             bases = {b: self.bases[b] for b in dict.fromkeys(s[1] for s in specs)}
-            out.append(Chunk(len(out), bases, specs, self.keep))
+            out.append(Chunk(len(out), bases, specs, self.keep, batch))
         return out
 
 
@@ -107,6 +110,7 @@ class Chunk:
     bases: dict[int, SimConfig]
     runs: list[tuple[int, int, dict[str, float], int, dict[str, Any]]]  # run, base, values, replication, label
     keep: Keep
+    batch: int = 1  # runs of one point advanced together
 
 
 def with_values(config: SimConfig, values: Mapping[str, Any]) -> SimConfig:
@@ -134,34 +138,70 @@ def with_values(config: SimConfig, values: Mapping[str, Any]) -> SimConfig:
 
 
 def run_chunk(chunk: Chunk) -> tuple[int, pa.Table]:
-    """Run a chunk's runs one after another (in a worker) and return its rows as one Arrow table."""
-    from sim.run import series, simulate
+    """Run a chunk (in a worker) and return its rows as one Arrow table. Consecutive runs of one point advance
+    together as a batch of at most ``chunk.batch`` runs (:func:`sim.run.build_batch`), each run's series exactly
+    what it gives alone; a point's lone run is a single run."""
+    from sim.run import build_batch, build_model, series
 
     tables = []
-    for run, base, values, replication, label in chunk.runs:
+    for group in batches(chunk.runs, chunk.batch):
+        _, base, values, _, _ = group[0]
         config = with_values(chunk.bases[base], values) if values else chunk.bases[base]
-        model, _ = simulate(dataclasses.replace(config, replication=replication), tidy_table=False)
+        if len(group) == 1:
+            model = build_model(dataclasses.replace(config, replication=group[0][3]))
+        else:
+            model = build_batch(config, [replication for _, _, _, replication, _ in group])
+        model.run()
         steps, quarters, indicators, matrix = series(model)
-        rows = np.ones(len(steps), bool) if chunk.keep.quarters is None else np.isin(quarters, chunk.keep.quarters)
-        cols = np.ones(len(indicators), bool) if chunk.keep.indicators is None else np.isin(indicators, chunk.keep.indicators)
-        steps, quarters, names, values_ = steps[rows], quarters[rows], indicators[cols], matrix[np.ix_(rows, cols)]
-        n = values_.size
-        columns: dict[str, Any] = {
-            "run": np.full(n, run, np.int64),
-            "replication": np.full(n, replication, np.int64),
-            "seed": np.full(n, config.seed, np.int64),
-        }
-        for key, value in label.items():
-            if key not in columns:  # a swept seed is the seed column itself
-                columns[key] = pa.array([value] * n)
-        columns |= {
-            "step": np.repeat(steps, len(names)).astype(np.int64),
-            "quarter": np.repeat(quarters, len(names)),
-            "indicator": np.tile(names, len(steps)),
-            "value": values_.ravel().astype(np.float64),
-        }
-        tables.append(pa.table(columns))
+        matrices = list(matrix) if model.runs else [matrix]
+        for (run, _, _, replication, label), values_ in zip(group, matrices, strict=True):
+            tables.append(rows(run, replication, config.seed, label, steps, quarters, indicators, values_, chunk.keep))
     return chunk.id, pa.concat_tables(tables)
+
+
+def batches(runs: list[tuple[int, int, dict[str, float], int, dict[str, Any]]], size: int) -> Iterator[list]:
+    """Consecutive runs of the same point (base and values), at most ``size`` at a time."""
+    group: list = []
+    for spec in runs:
+        if group and (len(group) == size or spec[1:3] != group[0][1:3]):
+            yield group
+            group = []
+        group.append(spec)
+    if group:
+        yield group
+
+
+def rows(
+    run: int,
+    replication: int,
+    seed: int,
+    label: dict[str, Any],
+    steps: np.ndarray,
+    quarters: np.ndarray,
+    indicators: np.ndarray,
+    matrix: np.ndarray,
+    keep: Keep,
+) -> pa.Table:
+    """One run's step x indicator values as tidy rows (the kept quarters and indicators), its label as columns."""
+    kept_rows = np.ones(len(steps), bool) if keep.quarters is None else np.isin(quarters, keep.quarters)
+    cols = np.ones(len(indicators), bool) if keep.indicators is None else np.isin(indicators, keep.indicators)
+    steps, quarters, names, values = steps[kept_rows], quarters[kept_rows], indicators[cols], matrix[np.ix_(kept_rows, cols)]
+    n = values.size
+    columns: dict[str, Any] = {
+        "run": np.full(n, run, np.int64),
+        "replication": np.full(n, replication, np.int64),
+        "seed": np.full(n, seed, np.int64),
+    }
+    for key, value in label.items():
+        if key not in columns:  # a swept seed is the seed column itself
+            columns[key] = pa.array([value] * n)
+    columns |= {
+        "step": np.repeat(steps, len(names)).astype(np.int64),
+        "quarter": np.repeat(quarters, len(names)),
+        "indicator": np.tile(names, len(steps)),
+        "value": values.ravel().astype(np.float64),
+    }
+    return pa.table(columns)
 
 
 # --- where chunks run ----------------------------------------------------------------------------------------------
@@ -176,6 +216,16 @@ def chunk_size(settings: EnsembleConfig, runs: int) -> int:
     if settings.chunk > 0:
         return settings.chunk
     return max(1, min(100, math.ceil(runs / (8 * workers(settings)))))
+
+
+def batch_size(settings: EnsembleConfig, study: Study) -> int:
+    """``ensemble.batch`` runs of a point advanced together, or (0) as many as hold BATCH_CITIZENS citizens between
+    them, at most MAX_BATCH: a batch's arrays grow with it, and past a few hundred thousand citizens a run's own
+    arrays are large enough that advancing runs together saves little (benchmarks/bench_ensemble.py)."""
+    if settings.batch > 0:
+        return settings.batch
+    citizens = max(base.agents.public.n for base in study.bases)
+    return max(1, min(MAX_BATCH, BATCH_CITIZENS // max(citizens, 1)))
 
 
 def execute(chunks: Sequence[Chunk], settings: EnsembleConfig, scratch: Path, root: Path) -> Iterator[tuple[int, pa.Table]]:
@@ -252,7 +302,7 @@ def progress(total: int, initial: int, settings: EnsembleConfig, label: str) -> 
 
 def run_study(study: Study, settings: EnsembleConfig, root: Path, label: str = "runs", bar: Any = None) -> pa.Table:
     """Every run of ``study``; its rows in run order, in memory. ``bar``: a progress bar to advance instead of a new one."""
-    chunks = study.chunks(chunk_size(settings, study.size))
+    chunks = study.chunks(chunk_size(settings, study.size), batch_size(settings, study))
     tables: dict[int, pa.Table] = {}
     with progress(study.size, 0, settings, label) if bar is None else contextlib.nullcontext(bar) as shown:
         if settings.backend.startswith("submitit"):
@@ -409,7 +459,7 @@ class SweepFolder:
 
     def run(self, study: Study, settings: EnsembleConfig, label: str) -> int:
         """Run the chunks not finished yet; return how many runs were already there."""
-        chunks = study.chunks(self.description["chunk"])
+        chunks = study.chunks(self.description["chunk"], batch_size(settings, study))
         (self.path / CHUNKS).mkdir(exist_ok=True)
         good = self.finished_chunks()
         manifest = {k: v for k, v in self._manifest().items() if int(k) in good}

@@ -98,7 +98,7 @@ def assert_rows(batch: dict, singles: list[dict], when: str) -> None:
         assert np.array_equal(got, expected, equal_nan=True), f"{key} differs {when}"
 
 
-CONVERTED = {"public": ACTORS_BY_NAME["public"]}
+CONVERTED = {"public": ACTORS_BY_NAME["public"], "talent": ACTORS_BY_NAME["talent"]}
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from sim.agents.population import Population, PopulationField, PopulationMember
+from sim.batch import Streams, batched, per_run, total
 from sim.config import TalentConfig
 from sim.perception import Perception
 
@@ -24,6 +25,33 @@ TASTES = ("salary", "lab", "openness", "risk", "visa", "investigation")
 def opportunity(capability_ratio: float) -> float:
     """China's AI opportunity relative to the rival's, 2 r / (1 + r): 1 at parity, at most 2."""
     return 2.0 * capability_ratio / (1.0 + capability_ratio)
+
+
+def at_least_one(count: Any) -> Any:
+    """max(count, 1) for a run's count of agents: an int for one run, an (R, 1) array for a batch (sim.batch)."""
+    return np.maximum(count, 1) if batched(count) else max(int(count), 1)
+
+
+def share_within(mask: np.ndarray, group: np.ndarray) -> Any:
+    """Share of ``group`` for which ``mask`` holds (0 for an empty group): a float for one run, an (R, 1) array for a
+    batch, each run's mean over its own group (sim.batch.per_run)."""
+    return per_run(lambda m, g: float(m[g].mean()) if g.any() else 0.0, mask, group)
+
+
+def location_utilities(p: TalentConfig, offer: np.ndarray, push: np.ndarray, w: np.ndarray, chinese: np.ndarray) -> np.ndarray:
+    """One run's systematic utility of China, the rival and third countries for units with tastes ``w`` (rows) and
+    origin ``chinese``, given what China offers each of the first four tastes and the rival's push (see
+    :meth:`MobileTalent.offers`)."""
+    utility = np.empty((w.shape[0], 3))
+    utility[:, Location.CHINA] = w[:, :4] @ offer + p.home_bias * chinese
+    utility[:, Location.RIVAL] = w[:, 0] + w[:, 1] + w[:, 2] - chinese * (w[:, 4:] @ push)
+    utility[:, Location.THIRD] = (w[:, 0] + w[:, 1]) * p.third_opportunity + w[:, 2]
+    return utility
+
+
+def per_run_row(*values: Any) -> np.ndarray:
+    """Per-run values side by side: a (k,) array for one run, (R, k) for a batch's (R, 1) values."""
+    return np.concatenate([np.atleast_1d(v) for v in values], axis=-1)
 
 
 class TalentUnit(PopulationMember):
@@ -67,41 +95,61 @@ class MobileTalent(Population):
         u = rng.random(n)
         elsewhere = np.where(u < in_china + in_rival, Location.RIVAL, Location.THIRD)
         self.location = np.where(u < in_china, Location.CHINA, elsewhere).astype(np.int8)
-        self.initial_in_china = max(int((self.location == Location.CHINA).sum()), 1)
-        self.initial_in_rival = max(int((self.location == Location.RIVAL).sum()), 1)
+        self.initial_in_china = at_least_one(total(self.location == Location.CHINA))
+        self.initial_in_rival = at_least_one(total(self.location == Location.RIVAL))
         self.inflow = 0.0
         self.returnees = 0.0
 
-    def utilities(self, view: Perception, units: np.ndarray) -> np.ndarray:
-        """Systematic utility of China, the rival and third countries for ``units`` (rows), without noise or moving cost."""
+    def offers(self, view: Perception) -> tuple[np.ndarray, np.ndarray]:
+        """What China offers the salary, lab, openness and risk tastes, and the rival's push on Chinese-origin talent
+        (visa limits, investigations): (4,) and (2,) for one run, (R, 4) and (R, 2) for a batch."""
         p = self.p
         opp = opportunity(view.world.capability_ratio)
         salary = opp * (1.0 + view.firms.wage_premium)
         lab = opp * view.firms.efficiency
         openness = view.intellectuals.cooperation - p.climate * view.public.adoption
         risk = view.central.involvement + view.firms.sanction_risk
-        push = np.array([view.rival.visa_limits, view.rival.investigations])
-        w = self.tastes[units]
-        chinese = self.chinese_origin[units]
-        utility = np.empty((units.size, 3))
-        utility[:, Location.CHINA] = w[:, :4] @ np.array([salary, lab, openness, -risk]) + p.home_bias * chinese
-        utility[:, Location.RIVAL] = w[:, 0] + w[:, 1] + w[:, 2] - chinese * (w[:, 4:] @ push)
-        utility[:, Location.THIRD] = (w[:, 0] + w[:, 1]) * p.third_opportunity + w[:, 2]
-        return utility
+        return per_run_row(salary, lab, openness, -risk), per_run_row(view.rival.visa_limits, view.rival.investigations)
 
-    def step(self, view: Perception) -> None:
-        movers = np.flatnonzero(self.rng.random(self.n) < self.p.reconsider)
-        utility = self.utilities(view, movers)
-        here = self.location[movers]
+    def utilities(self, view: Perception, units: np.ndarray) -> np.ndarray:
+        """Systematic utility of China, the rival and third countries for ``units`` (rows) of a single run, without
+        noise or moving cost."""
+        offer, push = self.offers(view)
+        return location_utilities(self.p, offer, push, self.tastes[units], self.chinese_origin[units])
+
+    def choose(
+        self,
+        location: np.ndarray,
+        moving: np.ndarray,
+        tastes: np.ndarray,
+        chinese: np.ndarray,
+        offer: np.ndarray,
+        push: np.ndarray,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """One run's locations after its ``moving`` units choose (their Gumbel noise from the run's own generator:
+        the number of movers differs between the runs of a batch)."""
+        movers = np.flatnonzero(moving)
+        utility = location_utilities(self.p, offer, push, tastes[movers], chinese[movers])
+        here = location[movers]
         utility -= self.p.moving_cost
         utility[np.arange(movers.size), here] += self.p.moving_cost
-        utility += self.rng.gumbel(size=utility.shape)
+        utility += rng.gumbel(size=utility.shape)
+        chosen = location.copy()
+        chosen[movers] = utility.argmax(axis=1)
+        return chosen
+
+    def step(self, view: Perception) -> None:
+        rng = self.rng
+        moving = rng.random(self.n) < self.p.reconsider
+        offer, push = self.offers(view)
         abroad = self.location != Location.CHINA
         chinese_abroad = abroad & self.chinese_origin
-        self.location[movers] = utility.argmax(axis=1)
+        generators = rng.generators if isinstance(rng, Streams) else rng
+        self.location = per_run(self.choose, self.location, moving, self.tastes, self.chinese_origin, offer, push, generators)
         arrived = abroad & (self.location == Location.CHINA)
-        self.inflow = float(arrived.sum()) / max(int(abroad.sum()), 1)
-        self.returnees = float((arrived & self.chinese_origin).sum()) / max(int(chinese_abroad.sum()), 1)
+        self.inflow = total(arrived) / at_least_one(total(abroad))
+        self.returnees = total(arrived & self.chinese_origin) / at_least_one(total(chinese_abroad))
 
     def observe(self) -> dict[str, Any]:
         return {
@@ -112,19 +160,18 @@ class MobileTalent(Population):
             "rival_factor": self.rival_talent_factor(),
         }
 
-    def foreign_in_china(self) -> float:
+    def foreign_in_china(self) -> Any:
         """Share of foreign-origin talent located in China."""
-        foreign = ~self.chinese_origin
-        return float((self.location[foreign] == Location.CHINA).mean()) if foreign.any() else 0.0
+        return share_within(self.location == Location.CHINA, ~self.chinese_origin)
 
-    def chinese_in_rival(self) -> float:
+    def chinese_in_rival(self) -> Any:
         """Share of Chinese-origin talent located in the rival (compared with Chinese students in the US, IIE Open Doors)."""
-        return float((self.location[self.chinese_origin] == Location.RIVAL).mean()) if self.chinese_origin.any() else 0.0
+        return share_within(self.location == Location.RIVAL, self.chinese_origin)
 
-    def china_talent_factor(self) -> float:
+    def china_talent_factor(self) -> Any:
         """Talent located in China relative to the start (drives Chinese firms' growth)."""
-        return float((self.location == Location.CHINA).sum()) / self.initial_in_china
+        return total(self.location == Location.CHINA) / self.initial_in_china
 
-    def rival_talent_factor(self) -> float:
+    def rival_talent_factor(self) -> Any:
         """Talent located in the rival relative to the start (drives the rival's capability)."""
-        return float((self.location == Location.RIVAL).sum()) / self.initial_in_rival
+        return total(self.location == Location.RIVAL) / self.initial_in_rival
