@@ -98,7 +98,7 @@ def assert_rows(batch: dict, singles: list[dict], when: str) -> None:
         assert np.array_equal(got, expected, equal_nan=True), f"{key} differs {when}"
 
 
-CONVERTED = {"public": ACTORS_BY_NAME["public"], "talent": ACTORS_BY_NAME["talent"]}
+CONVERTED = {name: ACTORS_BY_NAME[name] for name in ("public", "talent", "third")}
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ CONVERTED = {"public": ACTORS_BY_NAME["public"], "talent": ACTORS_BY_NAME["talen
         for name in CONVERTED
         for overrides in (
             [],
-            ["public.audience.noise=0.3", "firms.audience.noise=0.3"],
+            ["public.audience.noise=0.3", "firms.audience.noise=0.3", "third.exclusive=true", "central.strategy=adaptive"],
             ["rival.sanctions.severity=1.0", "agents.public.n=257"],
         )
     ],

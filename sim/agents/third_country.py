@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from sim.agents.population import Population, PopulationField, PopulationMember
+from sim.batch import mean, share
 from sim.config import ThirdConfig
 from sim.perception import Perception
 from sim.timeline import Event
@@ -63,8 +64,9 @@ class ThirdCountries(Population):
         k = p.concentration
         self.trade = rng.beta(p.trade_mean * k, (1 - p.trade_mean) * k, n)
         self.alignment = rng.beta(p.alignment_mean * k, (1 - p.alignment_mean) * k, n)
-        self.threat = np.zeros(n)
-        self.endorsement = np.zeros(n, dtype=np.int8)
+        shape = self.trade.shape  # (n,), or (runs, n) for a batch (sim.batch)
+        self.threat = np.zeros(shape)
+        self.endorsement = np.zeros(shape, dtype=np.int8)
         self.visibility = p.visibility0
         self.reach = 0.0
 
@@ -84,8 +86,9 @@ class ThirdCountries(Population):
 
     def utility_china(self, outreach: float, capability_ratio: float, pressure: float) -> np.ndarray:
         p = self.p
-        capacity = outreach / (outreach + p.capacity_half) if outreach > 0 else 0.0
-        attraction = p.beta_public_goods * capacity + p.beta_trade * self.trade * min(capability_ratio, 1.0)
+        spent = np.where(outreach > 0, outreach, 1.0)  # per run in a batch; 1.0 only guards the unused branch
+        capacity = np.where(outreach > 0, spent / (spent + p.capacity_half), 0.0)
+        attraction = p.beta_public_goods * capacity + p.beta_trade * self.trade * np.minimum(capability_ratio, 1.0)
         return self.visibility * attraction - p.beta_threat * self.threat - p.beta_pressure * pressure * self.alignment
 
     def utility_rival(self, pressure: float) -> np.ndarray:
@@ -102,8 +105,8 @@ class ThirdCountries(Population):
         self.reach = 0.0
         if p.exclusive:
             deciding = rng.random(self.n) < china_chance
-            utility = np.column_stack([np.zeros(self.n), u_china, u_rival]) + rng.gumbel(size=(self.n, 3))
-            choice = np.array([Endorsement.NONE, Endorsement.CHINA, Endorsement.RIVAL], dtype=np.int8)[utility.argmax(axis=1)]
+            utility = np.stack([np.zeros_like(u_china), u_china, u_rival], axis=-1) + rng.gumbel(size=(self.n, 3))
+            choice = np.array([Endorsement.NONE, Endorsement.CHINA, Endorsement.RIVAL], dtype=np.int8)[utility.argmax(axis=-1)]
             self.endorsement = np.where(deciding, choice, self.endorsement).astype(np.int8)
             return
         china, rival = self.backs_china, self.backs_rival
@@ -126,20 +129,20 @@ class ThirdCountries(Population):
 
     def china_share(self) -> float:
         """Share backing China's initiatives (some of them also back the rival's): consequence (c)."""
-        return float(self.backs_china.mean())
+        return share(self.backs_china)
 
     def rival_share(self) -> float:
-        return float(self.backs_rival.mean())
+        return share(self.backs_rival)
 
     def both_share(self) -> float:
-        return float((self.endorsement == Endorsement.BOTH).mean())
+        return share(self.endorsement == Endorsement.BOTH)
 
     def restriction_share(self) -> float:
         """Market share closed to state-tied Chinese firms: countries backing only the rival restrict fully,
         those backing both hedge and restrict ``restriction_both`` as much."""
-        rival_only = float((self.endorsement == Endorsement.RIVAL).mean())
+        rival_only = share(self.endorsement == Endorsement.RIVAL)
         return self.p.restriction * (rival_only + self.p.restriction_both * self.both_share())
 
     @property
     def mean_threat(self) -> float:
-        return float(self.threat.mean())
+        return mean(self.threat)
