@@ -59,7 +59,6 @@ class SecuritizationModel(Model):
         view = self.perceive()
         for actor in self.actors.values():
             actor.start(view)
-        self.firms.earn(0.0, 0.0, 0.0, config.economy.revenue_scale, config.economy.global_demand)
         self.ai_economy = self.firms.ai_economy
 
         self.datacollector = DataCollector(model_reporters={name: ind.measure for name, ind in INDICATORS.items()})

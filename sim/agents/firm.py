@@ -9,6 +9,7 @@ import numpy as np
 
 from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
 from sim.agents.population import Population, PopulationField, PopulationMember
+from sim.batch import mean, per_run, total
 from sim.config import FirmsConfig
 from sim.perception import Perception
 from sim.timeline import Event
@@ -64,6 +65,27 @@ def unit_cost(share: np.ndarray | float, price: float, elasticity: float) -> np.
     return ((share / price) ** rho + (1.0 - share) ** rho) ** (-1.0 / rho)
 
 
+def each(fn: Any, *values: Any) -> Any:
+    """``fn`` of per-run values: of the values themselves in one run, of each run's values as floats for a batch's (R, 1)
+    (numpy's array power differs from the scalar power, libm's, in the last bit for a few percent of arguments)."""
+    if all(np.ndim(v) == 0 for v in values):
+        return fn(*values)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in values))
+    rows = [np.broadcast_to(v, shape).ravel().tolist() for v in values]
+    return np.array([fn(*args) for args in zip(*rows, strict=True)], dtype=float).reshape(shape)
+
+
+def relative_to_chinese_mean(ties: np.ndarray, chinese: np.ndarray, floor: float | None) -> np.ndarray:
+    """One run's ties over the mean ties of its Chinese firms (the mean at least ``floor``; without a floor, ones when
+    that mean is not positive); ones without Chinese firms."""
+    if not chinese.any():
+        return np.ones(ties.shape)
+    mean_ties = ties[chinese].mean()
+    if floor is not None:
+        return ties / max(float(mean_ties), floor)
+    return ties / mean_ties if mean_ties > 0 else np.ones(ties.shape)
+
+
 class Firms(Population):
     """Each firm decides its state ties, input sourcing, AI relabelling and whether to echo the campaign.
 
@@ -105,6 +127,7 @@ class Firms(Population):
         profiles = [p.profiles.champion, p.profiles.private, p.profiles.startup, p.profiles.foreign]
         shares = np.array([pr.share for pr in profiles])
         self.kind = rng.choice(len(FirmKind), size=n, p=shares / shares.sum())
+        shape = self.kind.shape  # (n,), or (runs, n) for a batch (sim.batch)
         pick = lambda attr: np.array([getattr(pr, attr) for pr in profiles])[self.kind]  # noqa: E731
         self.capability = pick("capability0") * rng.lognormal(0.0, p.capability_sigma, n)
         self.genuine = rng.random(n) < pick("genuine")
@@ -112,45 +135,51 @@ class Firms(Population):
         self.export = np.clip(pick("export") * rng.lognormal(0.0, p.profile_sigma, n), 0.0, 1.0)
         self.chinese = self.kind != FirmKind.FOREIGN
         # structural access to state channels (SOE links, party ties): a firm's starting ties relative to the average Chinese firm
-        self.political_access = self.ties / max(float(self.ties[self.chinese].mean()), 1e-12) if self.chinese.any() else np.ones(n)
-        self.national_team = np.zeros(n, dtype=bool)
-        self.sanctioned = np.zeros(n, dtype=bool)
-        self.washing = np.zeros(n, dtype=bool)
+        self.political_access = per_run(lambda t, c: relative_to_chinese_mean(t, c, 1e-12), self.ties, self.chinese)
+        self.national_team = np.zeros(shape, dtype=bool)
+        self.sanctioned = np.zeros(shape, dtype=bool)
+        self.washing = np.zeros(shape, dtype=bool)
         self.washing_cost = rng.lognormal(np.log(p.washing_cost_median), p.washing_cost_sigma, n)
         self.obligation = pick("obligation")
         self.domestic_price = 1.0 + p.domestic_premium0
-        self.domestic_share = np.full(n, open_domestic_share(self.domestic_price, p.trade_elasticity))
+        open_share = open_domestic_share(self.domestic_price, p.trade_elasticity)
+        self.domestic_share = np.full(shape, open_share)
         self.domestic_experience = 0.0
-        self.reference_cost = float(unit_cost(self.domestic_share[0], self.domestic_price, p.trade_elasticity)) if n else 1.0
-        self.efficiency = np.ones(n)
-        self.loss_imposed = np.zeros(n)
-        self.loss_chosen = np.zeros(n)
-        self.access = np.ones(n)
-        self.subsidy = np.zeros(n)
-        self.labelled = np.zeros(n, dtype=bool)
-        self.revenue = np.zeros(n)
+        self.reference_cost = float(unit_cost(open_share, self.domestic_price, p.trade_elasticity)) if n else 1.0
+        self.efficiency = np.ones(shape)
+        self.loss_imposed = np.zeros(shape)
+        self.loss_chosen = np.zeros(shape)
+        self.access = np.ones(shape)
+        self.subsidy = np.zeros(shape)
+        self.labelled = np.zeros(shape, dtype=bool)
+        self.revenue = np.zeros(shape)
         self.hazard = 0.0
         self.wage_premium = p.salary_premium  # over the rival's pay, offered to mobile talent: the base plus what subsidies fund
         self.belief0 = initial_beliefs(rng, n, p.audience)
         self.belief = self.belief0.copy()
         self.threshold = initial_thresholds(rng, n, p.audience)
-        self.adopted = np.zeros(n, dtype=bool)
-        self.security = np.full(n, p.security0)
-        self.incident_memory = np.zeros(n)
+        self.adopted = np.zeros(shape, dtype=bool)
+        self.security = np.full(shape, p.security0)
+        self.incident_memory = np.zeros(shape)
         self.security_floor = 0.0
         self.key_sector = self.kind == FirmKind.CHAMPION
         self.vendor = self.chinese & (rng.random(n) < p.vendor_share)
+
+    def start(self, view: Perception) -> None:
+        """The opening revenue: capability sold before any listing, restriction or cut-off (the model's opening AI
+        economy)."""
+        economy = self.model.config.economy
+        self.earn(0.0, 0.0, 0.0, economy.revenue_scale, economy.global_demand)
 
     # --- perception -------------------------------------------------------------------------
     @property
     def sanction_risk(self) -> float:
         """Chance of being listed within the planning horizon at the hazard observed lately."""
-        return 1.0 - (1.0 - self.hazard) ** self.p.risk_horizon
+        return 1.0 - each(lambda h: (1.0 - h) ** self.p.risk_horizon, self.hazard)
 
     def own_risk(self) -> np.ndarray:
         """Firms know listings target state ties: a firm scales the common risk by its relative ties."""
-        mean_ties = self.ties[self.chinese].mean() if self.chinese.any() else 0.0
-        relative = self.ties / mean_ties if mean_ties > 0 else np.ones(self.n)
+        relative = per_run(lambda t, c: relative_to_chinese_mean(t, c, None), self.ties, self.chinese)
         return np.minimum(1.0, self.sanction_risk * relative) * self.chinese
 
     # --- decisions -------------------------------------------------------------------------
@@ -181,11 +210,12 @@ class Firms(Population):
         best = 1.0 / (1.0 + relative_price**eps)
         cut = np.maximum(export_controls * self.chinese, self.sanctioned * severity)
         self.domestic_share = np.maximum(self.domestic_share + p.sourcing_speed * (best - self.domestic_share), cut)
-        open_share = open_domestic_share(price, eps)
+        open_share = each(lambda pr: open_domestic_share(pr, eps), price)
         cost = unit_cost(self.domestic_share, price, eps)
         constrained = unit_cost(np.maximum(open_share, cut), price, eps)
         self.efficiency = self.reference_cost / cost
-        self.loss_imposed = np.maximum(0.0, 1.0 - unit_cost(open_share, price, eps) / constrained)  # >= 0 up to rounding
+        frontier = each(lambda s, pr: unit_cost(s, pr, eps), open_share, price)
+        self.loss_imposed = np.maximum(0.0, 1.0 - frontier / constrained)  # >= 0 up to rounding
         self.loss_chosen = np.maximum(0.0, 1.0 - constrained / cost)
         return cut
 
@@ -196,9 +226,9 @@ class Firms(Population):
         share (industry-wide purchases per firm, so independent of the sample's size). The floor may lie below
         the foreign price (domestic substitutes end up cheaper) or above it."""
         p = self.p
-        self.domestic_experience += float(self.domestic_share.mean())
+        self.domestic_experience += mean(self.domestic_share)
         start = 1.0 + p.domestic_premium0
-        decay = (1.0 + self.domestic_experience / p.learning_scale) ** (-p.learning)
+        decay = each(lambda e: (1.0 + e / p.learning_scale) ** (-p.learning), self.domestic_experience)
         self.domestic_price = p.domestic_price_floor + (start - p.domestic_price_floor) * decay
 
     def allocate_subsidies(self, pool: float) -> None:
@@ -208,11 +238,11 @@ class Firms(Population):
         p = self.p
         weight = (1.0 + self.ties) * self.chinese
         labelled_prev = self.genuine | self.washing
-        total = float((weight * labelled_prev).sum()) * self.scale
-        expected = pool * weight / max(total, 1e-12) * (1.0 - p.audit)
+        claimed = total(weight * labelled_prev) * self.scale
+        expected = pool * weight / np.maximum(claimed, 1e-12) * (1.0 - p.audit)
         self.washing = (~self.genuine) & self.chinese & (expected > self.washing_cost)
         labelled = (self.genuine | self.washing) & self.chinese
-        share = weight * labelled / max(float((weight * labelled).sum()) * self.scale, 1e-12)
+        share = weight * labelled / np.maximum(total(weight * labelled) * self.scale, 1e-12)
         self.subsidy = pool * share * (1.0 - p.audit * self.washing)
         self.labelled = labelled
 
@@ -241,18 +271,25 @@ class Firms(Population):
     def designate_national_team(self, size: float) -> None:
         """The centre names the most capable genuine Chinese AI firms as the national team: ``size`` real
         firms, so the same share of the industry whatever the sample's size."""
-        eligible = np.flatnonzero(self.genuine & self.chinese)
-        order = eligible[np.argsort(-self.capability[eligible], kind="stable")]
-        self.national_team[order[: int(round(size / self.scale))]] = True
+        named = int(round(size / self.scale))
+
+        def designate(team: np.ndarray, genuine: np.ndarray, chinese: np.ndarray, capability: np.ndarray) -> np.ndarray:
+            eligible = np.flatnonzero(genuine & chinese)
+            order = eligible[np.argsort(-capability[eligible], kind="stable")]
+            team = team.copy()
+            team[order[:named]] = True
+            return team
+
+        self.national_team = per_run(designate, self.national_team, self.genuine, self.chinese, self.capability)
 
     def grow(self, capability_ratio: float, data_factor: float, talent_factor: float, capital_factor: float) -> None:
         """Capability grows faster the further behind the frontier (advantage of backwardness), with data,
         talent and the foreign capital that finances a share ``foreign_funding`` of investment."""
         p = self.p
         intensity = self.subsidy / (self.subsidy + self.revenue / 4.0 + 1e-12)
-        catch_up = max(0.0, 1.0 + p.catch_up * (1.0 - capability_ratio))
+        catch_up = np.maximum(0.0, 1.0 + p.catch_up * (1.0 - capability_ratio))
         growth = p.growth * catch_up * self.efficiency * (1.0 + p.subsidy_boost * intensity)
-        growth *= data_factor**p.data_weight * talent_factor**p.talent_weight
+        growth *= each(lambda d, t: d**p.data_weight * t**p.talent_weight, data_factor, talent_factor)
         growth *= 1.0 - p.foreign_funding + p.foreign_funding * capital_factor
         growth *= (1.0 - self.security) / (1.0 - p.security0)  # security spending is not capability investment
         self.capability *= 1.0 + growth * self.genuine
@@ -263,7 +300,7 @@ class Firms(Population):
         the run starts with (constant-elasticity import demand, the elasticity of the firms' input choice)."""
         p = self.p
         relative = (1.0 + tariff) / (1.0 + self.model.config.economy.tariff0)
-        return 1.0 - p.rival_market * (1.0 - relative ** (-p.trade_elasticity))
+        return 1.0 - p.rival_market * (1.0 - each(lambda r: r ** (-p.trade_elasticity), relative))
 
     def earn(
         self,
@@ -293,7 +330,7 @@ class Firms(Population):
         risk = self.own_risk()
         severity = rival.severity
         pool = central.funding + view.local.subsidy
-        quarterly_revenue = float(self.revenue.sum()) * self.scale / 4.0
+        quarterly_revenue = total(self.revenue) * self.scale / 4.0
         subsidy_rate = pool / (pool + quarterly_revenue + 1e-12)
         self.wage_premium = p.salary_premium + p.salary_funding * subsidy_rate
         self.choose_ties(subsidy_rate, central.involvement, risk)
@@ -331,9 +368,13 @@ class Firms(Population):
 
     def mean_by_kind(self, values: np.ndarray) -> np.ndarray:
         """Each firm's peer value: the mean over firms of its own type."""
-        sums = np.bincount(self.kind, weights=values, minlength=len(FirmKind))
-        counts = np.maximum(np.bincount(self.kind, minlength=len(FirmKind)), 1)
-        return (sums / counts)[self.kind]
+        kinds, runs = len(FirmKind), self.kind.shape[:-1]  # runs: () alone, (R,) for a batch
+        groups = kinds * int(np.prod(runs))
+        # a batch's run r counts its kinds as r*K .. r*K + K-1: each run's sums add its own firms in the order they add alone
+        group = (self.kind + kinds * np.arange(groups // kinds).reshape(runs + (1,))).ravel()
+        sums = np.bincount(group, weights=np.ravel(values), minlength=groups).reshape(runs + (kinds,))
+        counts = np.maximum(np.bincount(group, minlength=groups).reshape(runs + (kinds,)), 1)
+        return np.take_along_axis(sums / counts, self.kind, axis=-1)
 
     def record_listings(self, listed_share: float) -> None:
         """The listing hazard firms perceive: the share of Chinese firms listed, exponentially smoothed."""
@@ -343,30 +384,37 @@ class Firms(Population):
     # --- aggregates --------------------------------------------------------------------------
     @property
     def china_capability(self) -> float:
-        return float(self.capability[self.genuine & self.chinese].sum()) * self.scale
+        return per_run(lambda c, m: float(c[m].sum()), self.capability, self.genuine & self.chinese) * self.scale
 
     @property
     def ai_economy(self) -> float:
         """Core AI industry revenue [RMB bn/year]: the sample's revenue scaled to the industry it stands for."""
-        return float(self.revenue.sum()) * self.scale
+        return total(self.revenue) * self.scale
 
     def industry(self, values: np.ndarray) -> float:
         """Capability-weighted mean over genuine Chinese AI firms: the industry's, not the average firm's, view."""
-        mask = self.genuine & self.chinese
-        weights = self.capability[mask]
-        total = weights.sum()
-        return float((values[mask] * weights).sum() / total) if total > 0 else 1.0
+
+        def weighted(v: np.ndarray, capability: np.ndarray, mask: np.ndarray) -> float:
+            weights = capability[mask]
+            weight = weights.sum()
+            return float((v[mask] * weights).sum() / weight) if weight > 0 else 1.0
+
+        return per_run(weighted, values, self.capability, self.genuine & self.chinese)
 
     @property
     def washing_share(self) -> float:
         """Share of AI-labelled firms that relabelled non-AI business as AI."""
-        labelled = int(self.labelled.sum())
-        return float(self.washing.sum()) / labelled if labelled else 0.0
+
+        def washing(washed: np.ndarray, labelled: np.ndarray) -> float:
+            count = int(labelled.sum())
+            return float(washed.sum()) / count if count else 0.0
+
+        return per_run(washing, self.washing, self.labelled)
 
     def observe(self) -> dict[str, Any]:
         return {
             "wage_premium": self.wage_premium,
-            "adoption": float(self.adopted.mean()),
+            "adoption": mean(self.adopted),
             "ai_economy": self.ai_economy,
             "china_capability": self.china_capability,
             "sanction_risk": self.sanction_risk,

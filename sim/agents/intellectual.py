@@ -8,11 +8,41 @@ import numpy as np
 
 from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
 from sim.agents.population import Population, PopulationField, PopulationMember
+from sim.batch import Streams, mean, share, total
 from sim.config import IntellectualsConfig
 from sim.perception import Perception
 
 # quarters of 2009's conditions run at the start, so that the first ties are the rules' steady state (ties last ~10 quarters)
 SETTLE_QUARTERS = 80
+
+
+def pair(
+    rng: np.random.Generator,
+    partner: np.ndarray,
+    rival_partner: np.ndarray,
+    china_wants: np.ndarray,
+    rival_draw: np.ndarray,
+    rival_utility: np.ndarray,
+    topic_value: np.ndarray,
+    meets: np.ndarray,
+) -> None:
+    """One run's ties this quarter (see :meth:`Intellectuals.collaborate`), ``partner`` and ``rival_partner`` in place."""
+
+    def rival_wants(rival: np.ndarray, china: np.ndarray) -> np.ndarray:
+        return rival_draw[rival] < 1.0 / (1.0 + np.exp(-(rival_utility[rival] + topic_value[china])))
+
+    paired = partner >= 0
+    free_rival = np.flatnonzero(rival_partner < 0)
+    tied = np.flatnonzero(paired)
+    ended = tied[~(china_wants[tied] & rival_wants(partner[tied], tied))]
+    rival_partner[partner[ended]] = -1
+    partner[ended] = -1
+    # every rival-side scholar without a tie is free, and there are as many of them as Chinese scholars without one
+    seekers = np.flatnonzero(~paired & meets)
+    met = rng.permutation(free_rival)[: seekers.size]
+    form = china_wants[seekers] & rival_wants(met, seekers)
+    partner[seekers[form]] = met[form]
+    rival_partner[met[form]] = seekers[form]
 
 
 class Intellectual(PopulationMember):
@@ -64,14 +94,15 @@ class Intellectuals(Population):
         self.belief0 = initial_beliefs(rng, n, p.audience)
         self.belief = self.belief0.copy()
         self.threshold = initial_thresholds(rng, n, p.audience)
-        self.adopted = np.zeros(n, dtype=bool)
+        shape = self.belief0.shape  # (n,), or (runs, n) for a batch (sim.batch)
+        self.adopted = np.zeros(shape, dtype=bool)
         self.productivity = rng.gamma(p.productivity_shape, p.productivity / p.productivity_shape, n)
         self.openness = rng.normal(0.0, p.collaboration.openness_sd, n)
         self.rival_openness = rng.normal(0.0, p.collaboration.openness_sd, n)
-        self.partner = np.full(n, -1)
-        self.rival_partner = np.full(n, -1)
-        self.topic = np.zeros(n)
-        self.topic_interest = np.zeros(n)
+        self.partner = np.full(shape, -1)
+        self.rival_partner = np.full(shape, -1)
+        self.topic = np.zeros(shape)
+        self.topic_interest = np.zeros(shape)
         self.articles = 0.0
         self.cumulative_articles = 0.0
 
@@ -117,22 +148,16 @@ class Intellectuals(Population):
         china_utility, rival_utility = self.utilities(view, topic_value)
         china_wants = rng.random(n) < 1.0 / (1.0 + np.exp(-china_utility))
         rival_draw = rng.random(n)  # rival scholar j wants the tie with Chinese scholar i if rival_draw[j] < P(U_j + topic value of i)
-
-        def rival_wants(rival: np.ndarray, china: np.ndarray) -> np.ndarray:
-            return rival_draw[rival] < 1.0 / (1.0 + np.exp(-(rival_utility[rival] + topic_value[china])))
-
-        paired = self.partner >= 0
-        free_rival = np.flatnonzero(self.rival_partner < 0)
-        tied = np.flatnonzero(paired)
-        ended = tied[~(china_wants[tied] & rival_wants(self.partner[tied], tied))]
-        self.rival_partner[self.partner[ended]] = -1
-        self.partner[ended] = -1
-        # every rival-side scholar without a tie is free, and there are as many of them as Chinese scholars without one
-        seekers = np.flatnonzero(~paired & (rng.random(n) < self.p.collaboration.meeting_rate))
-        met = rng.permutation(free_rival)[: seekers.size]
-        form = china_wants[seekers] & rival_wants(met, seekers)
-        self.partner[seekers[form]] = met[form]
-        self.rival_partner[met[form]] = seekers[form]
+        meets = rng.random(n) < self.p.collaboration.meeting_rate
+        # the pairing works on indices, so it runs per run (a batch's rows; a lone run is one row), each run's shuffle
+        # from its own generator, after the draws above as alone (sim.batch)
+        generators = rng.generators if isinstance(rng, Streams) else [rng]
+        shape = self.partner.shape
+        rows = (np.atleast_2d(np.broadcast_to(a, shape)) for a in (china_wants, rival_draw, rival_utility, topic_value, meets))
+        for g, partner, rival_partner, *values in zip(
+            generators, np.atleast_2d(self.partner), np.atleast_2d(self.rival_partner), *rows, strict=True
+        ):
+            pair(g, partner, rival_partner, *values)
 
     def persuasion(self) -> float:
         x = self.cumulative_articles
@@ -141,26 +166,28 @@ class Intellectuals(Population):
     def step(self, view: Perception) -> None:
         p, w = self.p, view.world
         securitization = view.central.securitization
-        self.belief = update_beliefs(self.belief, self.belief0, self.belief.mean(), securitization, self.persuasion(), w.rally, p.audience)
+        self.belief = update_beliefs(self.belief, self.belief0, mean(self.belief), securitization, self.persuasion(), w.rally, p.audience)
         self.adopted = decide_adoption(
             self.belief,
             incentive=w.salience + p.funding_weight * view.central.measures,
-            peer_adoption=self.adopted.mean(),
+            peer_adoption=share(self.adopted),
             authority=securitization,
             threshold=self.threshold,
             p=p.audience,
             adopted=self.adopted,
             rng=self.rng,
         )
-        self.articles = float(self.rng.poisson(self.productivity * w.salience * self.adopted).sum()) * self.scale
+        self.articles = total(self.rng.poisson(self.productivity * w.salience * self.adopted)) * self.scale
         self.cumulative_articles += self.articles
         self.shift_topics(view.central.risk_share)
         self.collaborate(view)
 
     def observe(self) -> dict[str, Any]:
+        # mean, not share: a lone run shows Python floats, as before (the centre's sum() over audiences adds exact floats
+        # with compensation, so a numpy scalar there would change its last bit); the same values as shares
         return {
-            "adoption": float(self.adopted.mean()),
+            "adoption": mean(self.adopted),
             "persuasion": self.persuasion(),
             "articles": self.articles,
-            "cooperation": float(self.collaborating.mean()),
+            "cooperation": mean(self.collaborating),
         }
