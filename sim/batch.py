@@ -47,12 +47,25 @@ def share(mask: np.ndarray) -> Any:
     return np.count_nonzero(mask) / mask.shape[-1]
 
 
+def each(fn: Callable[..., Any], *values: Any) -> Any:
+    """``fn`` of per-run values: of the values themselves for one run, of each run's values as Python floats for a
+    batch's (R, 1). For what numpy's array loops compute differently from the scalar ones in the last bit on some
+    machines (``exp``, ``**``: a few percent of arguments with AVX-512), which would change a single run's numbers."""
+    if all(np.ndim(v) == 0 for v in values):
+        return fn(*values)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in values))
+    rows = [np.broadcast_to(v, shape).ravel().tolist() for v in values]
+    return np.array([fn(*args) for args in zip(*rows, strict=True)], dtype=float).reshape(shape)
+
+
 def exp(x: Any) -> Any:
-    """e**x with :func:`math.exp`'s values for a per-run value or a batch's (R, 1) of them (numpy's ``exp`` differs from
-    it in the last bit for a few percent of arguments, which would change a single run's numbers)."""
-    if np.ndim(x) == 0:
-        return math.exp(x)
-    return np.array([math.exp(v) for v in np.ravel(x)]).reshape(np.shape(x))
+    """e**x with :func:`math.exp`'s values (:func:`each`)."""
+    return each(math.exp, x)
+
+
+def at_least(x: Any, floor: float) -> Any:
+    """max(x, floor) for a per-run value: Python's for one run, :func:`numpy.maximum` for a batch's (R, 1)."""
+    return max(x, floor) if np.ndim(x) == 0 else np.maximum(x, floor)
 
 
 def where(condition: Any, yes: Any, no: Any) -> Any:

@@ -8,6 +8,7 @@ import numpy as np
 
 from sim.agents.population import Population, PopulationField, PopulationMember
 from sim.agents.talent import opportunity
+from sim.batch import Streams, at_least, each, mean, total
 from sim.config import CapitalConfig
 from sim.perception import Perception
 
@@ -44,42 +45,51 @@ class ForeignCapital(Population):
         self.rival_domiciled = rng.random(n) < p.rival_domiciled
         self.w_return = p.return_weight * rng.lognormal(0.0, p.taste_sigma, n)
         self.w_risk = p.risk_weight * rng.lognormal(0.0, p.taste_sigma, n)
-        self.initial_in_china = max(int(self.in_china.sum()), 1)
+        self.initial_in_china = at_least(total(self.in_china), 1.0)
         self.expected_growth = p.elsewhere_growth
         self.inflow = 0.0
 
     def advantage(self, view: Perception, units: np.ndarray) -> np.ndarray:
-        """U_china - U_else for ``units``, without noise or switching cost."""
+        """U_china - U_else for ``units`` (indices or a mask), without noise or switching cost."""
         p = self.p
+
+        def at(value: Any) -> Any:  # a per-run value ((R, 1) in a batch) for each of the units
+            return np.broadcast_to(value, self.w_return.shape)[units]
+
         china = opportunity(view.world.capability_ratio) * view.firms.access * (1.0 + p.growth_weight * self.expected_growth)
         elsewhere = 1.0 + p.growth_weight * p.elsewhere_growth
         return (
-            self.w_return[units] * (china - elsewhere)
-            - self.w_risk[units] * view.firms.sanction_risk
-            - p.outbound_weight * view.rival.outbound * self.rival_domiciled[units]
+            self.w_return[units] * at(china - elsewhere)
+            - self.w_risk[units] * at(view.firms.sanction_risk)
+            - at(p.outbound_weight * view.rival.outbound) * self.rival_domiciled[units]
         )
 
     def step(self, view: Perception) -> None:
         p = self.p
-        annual = (1.0 + view.world.ai_economy_growth) ** 4 - 1.0
+        annual = each(lambda g: (1.0 + g) ** 4 - 1.0, view.world.ai_economy_growth)
         self.expected_growth += (1.0 - p.memory) * (annual - self.expected_growth)
-        movers = np.flatnonzero(self.rng.random(self.n) < p.reconsider)
+        movers = self.rng.random(self.n) < p.reconsider  # a mask: in a batch, the runs' movers in run order
         gain = self.advantage(view, movers)
         gain += np.where(self.in_china[movers], p.switching_cost, -p.switching_cost)
-        noise = self.rng.gumbel(size=(2, movers.size))
+        rng = self.rng
+        if isinstance(rng, Streams):  # each run draws for its own movers, as many as it has
+            draws = [g.gumbel(size=(2, k)) for g, k in zip(rng.generators, np.count_nonzero(movers, axis=-1), strict=True)]
+            noise = np.concatenate(draws, axis=1)
+        else:
+            noise = rng.gumbel(size=(2, np.count_nonzero(movers)))
         elsewhere = ~self.in_china
         self.in_china[movers] = gain + noise[0] > noise[1]
-        self.inflow = float((elsewhere & self.in_china).sum()) / max(int(elsewhere.sum()), 1)
+        self.inflow = total(elsewhere & self.in_china) / at_least(total(elsewhere), 1.0)
 
     @property
     def china_share(self) -> float:
         """Share of foreign AI capital placed in China."""
-        return float(self.in_china.mean())
+        return mean(self.in_china)
 
     def observe(self) -> dict[str, Any]:
         return {
             "china_share": self.china_share,
             "inflow": self.inflow,
-            "china_factor": float(self.in_china.sum()) / self.initial_in_china,
+            "china_factor": total(self.in_china) / self.initial_in_china,
             "expected_growth": self.expected_growth,
         }

@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
 from sim.agents.population import Population, PopulationField, PopulationMember
-from sim.batch import mean, per_run, total
+from sim.batch import each, mean, per_run, total
 from sim.config import FirmsConfig
 from sim.perception import Perception
 from sim.timeline import Event
@@ -63,16 +63,6 @@ def unit_cost(share: np.ndarray | float, price: float, elasticity: float) -> np.
     rho = elasticity / (1.0 + elasticity)
     share = np.asarray(share, dtype=float)
     return ((share / price) ** rho + (1.0 - share) ** rho) ** (-1.0 / rho)
-
-
-def each(fn: Any, *values: Any) -> Any:
-    """``fn`` of per-run values: of the values themselves in one run, of each run's values as floats for a batch's (R, 1)
-    (numpy's array power differs from the scalar power, libm's, in the last bit for a few percent of arguments)."""
-    if all(np.ndim(v) == 0 for v in values):
-        return fn(*values)
-    shape = np.broadcast_shapes(*(np.shape(v) for v in values))
-    rows = [np.broadcast_to(v, shape).ravel().tolist() for v in values]
-    return np.array([fn(*args) for args in zip(*rows, strict=True)], dtype=float).reshape(shape)
 
 
 def relative_to_chinese_mean(ties: np.ndarray, chinese: np.ndarray, floor: float | None) -> np.ndarray:

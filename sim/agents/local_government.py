@@ -8,6 +8,7 @@ import numpy as np
 
 from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
 from sim.agents.population import Population, PopulationField, PopulationMember
+from sim.batch import mean, total
 from sim.config import LocalConfig
 from sim.perception import Perception
 from sim.timeline import Event
@@ -54,20 +55,21 @@ class Provinces(Population):
         super().__init__(model, p, stream, n)
         rng = self.rng
         self.capacity = rng.lognormal(0.0, p.capacity_sigma, n)
-        self.capacity /= self.capacity.mean()
+        self.capacity /= mean(self.capacity)
+        shape = self.capacity.shape  # (n,), or (runs, n) for a batch (sim.batch)
         self.career = rng.exponential(p.career_mean, n)
         self.econ_stake = rng.lognormal(np.log(p.econ_stake_mean), p.econ_stake_sigma, n)
         self.belief0 = initial_beliefs(rng, n, p.audience)
         self.belief = self.belief0.copy()
         self.threshold = initial_thresholds(rng, n, p.audience)
-        self.adopted = np.zeros(n, dtype=bool)
-        self.policies = np.zeros(n, dtype=np.int64)
-        self.last_policy = np.full(n, -1_000, dtype=np.int64)
-        self.framing = np.zeros(n)
-        self.subsidy = np.zeros(n)
+        self.adopted = np.zeros(shape, dtype=bool)
+        self.policies = np.zeros(shape, dtype=np.int64)
+        self.last_policy = np.full(shape, -1_000, dtype=np.int64)
+        self.framing = np.zeros(shape)
+        self.subsidy = np.zeros(shape)
         self.window_signal = 0.0
         self.security_stake = rng.lognormal(0.0, p.security_stake_sigma, n)
-        self.security_stake /= self.security_stake.mean()
+        self.security_stake /= mean(self.security_stake)
 
     def on_event(self, event: Event) -> None:
         if event.kind == "policy_window":
@@ -78,7 +80,7 @@ class Provinces(Population):
 
     def issue_policies(self, step: int, securitization: float, funding: float, salience: float) -> None:
         p = self.p
-        recent = np.mean(step - self.last_policy <= p.imitation_window)
+        recent = mean(step - self.last_policy <= p.imitation_window)
         rate = (
             p.p_econ * self.capacity * salience
             + p.p_central * self.window_signal * (1.0 + self.career * securitization)
@@ -87,7 +89,7 @@ class Provinces(Population):
         )
         issued = self.rng.random(self.n) < 1.0 - np.exp(-rate)
         self.policies += issued
-        self.last_policy[issued] = step
+        self.last_policy[issued] = np.broadcast_to(step, issued.shape)[issued]  # a batch's step is per run, (R, 1)
         self.framing[issued] = (self.career * securitization / (self.career + self.econ_stake))[issued]
         self.subsidy = p.subsidy_per_policy * self.capacity * np.log1p(self.policies)
         self.window_signal *= np.exp(-1.0 / p.window_memory)
@@ -101,7 +103,7 @@ class Provinces(Population):
         a = self.p.audience
         w, securitization = view.world, view.central.securitization
         self.belief = update_beliefs(
-            self.belief, self.belief0, self.belief.mean(), securitization, view.intellectuals.persuasion, w.rally, a
+            self.belief, self.belief0, mean(self.belief), securitization, view.intellectuals.persuasion, w.rally, a
         )
         self.issue_policies(w.step, securitization, view.central.funding, w.salience)
         has_policy = self.policies > 0
@@ -109,7 +111,7 @@ class Provinces(Population):
             self.belief,
             incentive=self.capacity * has_policy * (w.salience + self.p.revenue_weight * w.ai_economy_growth)
             + self.risk_reason(securitization * view.central.risk_share, view.firms.security_share),
-            peer_adoption=self.adopted.mean(),
+            peer_adoption=mean(self.adopted),
             authority=self.career * securitization,
             threshold=self.threshold,
             p=a,
@@ -120,9 +122,9 @@ class Provinces(Population):
     def observe(self) -> dict[str, Any]:
         scale = self.model.represents("local")
         return {
-            "adoption": float(self.adopted.mean()),
-            "subsidy": float(self.subsidy.sum()) * scale,
-            "policies": float(self.policies.sum()) * scale,
-            "with_policy": float((self.policies > 0).sum()) * scale,
-            "framing": float(self.framing.mean()),
+            "adoption": mean(self.adopted),
+            "subsidy": total(self.subsidy) * scale,
+            "policies": total(self.policies) * scale,
+            "with_policy": total(self.policies > 0) * scale,
+            "framing": mean(self.framing),
         }

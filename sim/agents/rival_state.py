@@ -9,6 +9,7 @@ import numpy as np
 from mesa import Agent
 
 from sim.agents.population import Actor
+from sim.batch import Streams, each, per_run, total, where
 from sim.config import ListingVolume, RivalConfig
 from sim.perception import Perception
 from sim.timeline import Event, Quarter
@@ -25,6 +26,8 @@ class RivalState(Actor, Agent):
     lists is a structural choice (``rival.sanctions.volume``, config group ``structure/listing``): ``ties``
     lists in proportion to the suspicion it observes (ties and capability), ``fixed`` a fixed share of
     candidates whatever their ties.
+
+    Steps a batch of runs (:mod:`sim.batch`): its per-run values are then (R, 1) arrays, its entity list (R, n).
     """
 
     def __init__(self, model, p: RivalConfig, stream: int, n: int | None = None) -> None:
@@ -50,12 +53,15 @@ class RivalState(Actor, Agent):
 
     def start(self, view: Perception) -> None:
         """The rival's capability sets the scale: China's at the configured initial ratio (floored for a world with no Chinese AI firm)."""
-        self.capability = max(view.firms.china_capability, 1e-9) / self.model.config.economy.capability_ratio0
-        self.entity_list = np.zeros(view.firms.ties.size, dtype=bool)
-        self.tie_rank_at_listing = np.full(view.firms.ties.size, np.nan)  # a listed firm's ties: percentile among the candidates
+        self.capability = np.maximum(view.firms.china_capability, 1e-9) / self.model.config.economy.capability_ratio0
+        shape = view.firms.ties.shape  # (n,), or (runs, n) for a batch (sim.batch)
+        self.entity_list = np.zeros(shape, dtype=bool)
+        self.tie_rank_at_listing = np.full(shape, np.nan)  # a listed firm's ties: percentile among the candidates
         chinese = view.firms.chinese
         if chinese.any():
-            self.suspicion0 = float(self.suspicion(view.firms, chinese)[chinese].mean()) or 1.0
+            self.suspicion0 = per_run(
+                lambda score, c: (float(score[c].mean()) or 1.0) if c.any() else 1.0, self.suspicion(view.firms, chinese), chinese
+            )
 
     def on_event(self, event: Event) -> None:
         match event.kind:
@@ -87,14 +93,14 @@ class RivalState(Actor, Agent):
 
     def restrict_outbound(self, quarter_index: int) -> None:
         """Outbound-investment rules on its own investors in Chinese AI (EO 14105), as strong as it securitizes."""
-        self.outbound = self.p.outbound.strength * self.securitization if quarter_index >= self.outbound_start else 0.0
+        self.outbound = where(quarter_index >= self.outbound_start, self.p.outbound.strength * self.securitization, 0.0)
 
     @property
     def pressure(self) -> float:
         return self.p.pressure * self.securitization
 
-    def sanctions_active(self, quarter_index: int) -> bool:
-        return quarter_index >= self.sanctions_start and self.p.sanctions.severity > 0
+    def sanctions_active(self, quarter_index: Any) -> Any:
+        return np.logical_and(quarter_index >= self.sanctions_start, self.p.sanctions.severity > 0)[()]
 
     def mirroring(self, risk_share: float) -> float:
         """Richardson's b: securitization gained per quarter per unit of China's, whose risk-governance share
@@ -104,29 +110,28 @@ class RivalState(Actor, Agent):
     def mirror(self, view: Perception) -> None:
         china = view.central.securitization
         drive = self.mirroring(view.central.risk_share) * china + self.p.w_capability * view.world.capability_ratio + self.p.grievance
-        self.securitization = float(np.clip(self.securitization + drive - self.p.restraint * self.securitization + self.shock, 0.0, 1.0))
+        self.securitization = np.clip(self.securitization + drive - self.p.restraint * self.securitization + self.shock, 0.0, 1.0)
         self.shock = 0.0
 
     def invest(self, view: Perception) -> None:
         growth = self.p.capability_growth * (1.0 + self.p.mobilization_gain * self.securitization)
-        self.capability *= 1.0 + growth * view.talent.rival_factor**self.p.talent_weight
+        # not in place: a batch's (R, 1) capability may be held by the quarter's snapshot
+        self.capability = self.capability * (1.0 + growth * each(lambda f: f**self.p.talent_weight, view.talent.rival_factor))
 
     def control_exports(self, quarter_index: int) -> None:
         """Enforcement: the rival enforces the rules' scope (widened of its own accord once its securitization
         passes the threshold) as strongly as it securitizes."""
         s = self.p.sanctions
-        if quarter_index < self.sanctions_start:
-            target = 0.0
-        else:
-            own = max(0.0, self.securitization - s.threshold) / (1.0 - s.threshold) if s.threshold < 1 else 0.0
-            target = self.p.export_controls.strength * self.securitization * max(self.scope, own)
-        self.export_controls += self.p.export_controls.speed * (target - self.export_controls)
+        own = np.maximum(0.0, self.securitization - s.threshold) / (1.0 - s.threshold) if s.threshold < 1 else 0.0
+        enforced = self.p.export_controls.strength * self.securitization * np.maximum(self.scope, own)
+        target = where(quarter_index < self.sanctions_start, 0.0, enforced)
+        self.export_controls = self.export_controls + self.p.export_controls.speed * (target - self.export_controls)
 
     def suspicion(self, firms: Any, candidates: np.ndarray) -> np.ndarray:
         """How much of a security risk the rival sees in each candidate: exp(tie_weight x ties) x (capability / candidates' mean)^k."""
         s = self.p.sanctions
-        mean_capability = float(firms.capability[candidates].mean())
-        relative = firms.capability / mean_capability if mean_capability > 0 else np.ones(candidates.size)
+        mean_capability = per_run(lambda c, m: float(c[m].mean()) if m.any() else 0.0, firms.capability, candidates)
+        relative = where(mean_capability > 0, firms.capability / np.where(mean_capability > 0, mean_capability, 1.0), 1.0)
         return np.exp(s.tie_weight * firms.ties) * relative**s.capability_weight * candidates
 
     def list_entities(self, firms: Any, expected_share: float) -> np.ndarray:
@@ -137,15 +142,20 @@ class RivalState(Actor, Agent):
         candidates, more listings. ``fixed`` volume: P(list_i) = min(1, q N_c score_i / sum score), a share q of
         candidates whatever their ties (the first version). q = ``expected_share``."""
         candidates = firms.chinese & ~self.entity_list
-        n_candidates = int(candidates.sum())
-        if n_candidates == 0 or expected_share <= 0:
-            return np.zeros(candidates.size, dtype=bool)
+        n_candidates = total(candidates)
+        drawing = np.logical_and(n_candidates > 0, expected_share > 0)  # per run in a batch
+        if not np.any(drawing):
+            return np.zeros(candidates.shape, dtype=bool)
         score = self.suspicion(firms, candidates)
         if self.p.sanctions.volume == ListingVolume.ties:
             prob = np.minimum(1.0, expected_share * score / self.suspicion0)
         else:
-            prob = np.minimum(1.0, expected_share * n_candidates * score / score.sum())
-        return self.rng.random(candidates.size) < prob
+            prob = np.minimum(1.0, expected_share * n_candidates * score / where(drawing, total(score), 1.0))
+        n = candidates.shape[-1]
+        if isinstance(self.rng, Streams):  # only the runs that hold a round draw, as each would alone
+            draws = np.stack([g.random(n) if d else np.ones(n) for g, d in zip(self.rng.generators, np.ravel(drawing), strict=True)])
+            return (draws < prob) & drawing
+        return self.rng.random(n) < prob
 
     def sanction(self, view: Perception) -> None:
         """Hold listing rounds: scheduled ones (timeline, sized by the Chinese entities they listed) and, after the
@@ -154,23 +164,35 @@ class RivalState(Actor, Agent):
         scaled by severity and the rival's securitization, so who and how many is still its decision."""
         s = self.p.sanctions
         self.listed_share = self.listed_capability_share = 0.0
-        if not self.sanctions_active(view.world.quarter_index):
+        quarter_index = view.world.quarter_index  # the same in every run of a batch
+        if not np.any(self.sanctions_active(quarter_index)):
             self.pending_entities = 0.0
             return
-        excess = max(0.0, self.securitization - s.threshold)
-        if self.rng.random() < s.endogenous_rate * excess and view.world.quarter_index >= self.own_rounds_from:
-            self.pending_entities += s.own_round
-        if self.pending_entities > 0:
+        excess = np.maximum(0.0, self.securitization - s.threshold)
+        draw = self.rng.random()
+        if isinstance(self.rng, Streams):
+            draw = draw[:, None]  # one per run, as a per-run value
+        own_round = (draw < s.endogenous_rate * excess) & (quarter_index >= self.own_rounds_from)
+        self.pending_entities = self.pending_entities + where(own_round, s.own_round, 0.0)
+        if np.any(self.pending_entities > 0):  # a run without pending entities lists none (expected share 0) and draws nothing
             firms = view.firms
             candidates = firms.chinese & ~self.entity_list
-            listed = self.list_entities(firms, s.round_share * self.pending_entities * s.severity * self.securitization)
-            ranked = np.sort(firms.ties[candidates])
-            self.tie_rank_at_listing[listed] = np.searchsorted(ranked, firms.ties[listed], side="right") / max(ranked.size, 1)
+            expected_share = where(self.pending_entities > 0, s.round_share * self.pending_entities * s.severity * self.securitization, 0.0)
+            listed = self.list_entities(firms, expected_share)
+
+            def rank(ties: np.ndarray, candidate: np.ndarray) -> np.ndarray:
+                ranked = np.sort(ties[candidate])
+                return np.searchsorted(ranked, ties, side="right") / max(ranked.size, 1)
+
+            self.tie_rank_at_listing[listed] = per_run(rank, firms.ties, candidates)[listed]
             self.entity_list |= listed
             chinese = firms.chinese
-            self.listed_share = float(listed.sum()) / max(int(chinese.sum()), 1)
-            total = float(firms.capability[chinese].sum())
-            self.listed_capability_share = float(firms.capability[listed].sum()) / total if total > 0 else 0.0
+            self.listed_share = total(listed) / np.maximum(total(chinese), 1)
+            chinese_capability = per_run(lambda c, m: float(c[m].sum()), firms.capability, chinese)
+            listed_capability = per_run(lambda c, m: float(c[m].sum()), firms.capability, listed)
+            self.listed_capability_share = where(
+                chinese_capability > 0, listed_capability / np.where(chinese_capability > 0, chinese_capability, 1.0), 0.0
+            )
         self.pending_entities = 0.0
 
     def observe(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from sim.agents.population import Population, PopulationField, PopulationMember
-from sim.batch import Streams, batched, per_run, total
+from sim.batch import Streams, at_least, per_run, total
 from sim.config import TalentConfig
 from sim.perception import Perception
 
@@ -25,11 +25,6 @@ TASTES = ("salary", "lab", "openness", "risk", "visa", "investigation")
 def opportunity(capability_ratio: float) -> float:
     """China's AI opportunity relative to the rival's, 2 r / (1 + r): 1 at parity, at most 2."""
     return 2.0 * capability_ratio / (1.0 + capability_ratio)
-
-
-def at_least_one(count: Any) -> Any:
-    """max(count, 1) for a run's count of agents: an int for one run, an (R, 1) array for a batch (sim.batch)."""
-    return np.maximum(count, 1) if batched(count) else max(int(count), 1)
 
 
 def share_within(mask: np.ndarray, group: np.ndarray) -> Any:
@@ -95,8 +90,8 @@ class MobileTalent(Population):
         u = rng.random(n)
         elsewhere = np.where(u < in_china + in_rival, Location.RIVAL, Location.THIRD)
         self.location = np.where(u < in_china, Location.CHINA, elsewhere).astype(np.int8)
-        self.initial_in_china = at_least_one(total(self.location == Location.CHINA))
-        self.initial_in_rival = at_least_one(total(self.location == Location.RIVAL))
+        self.initial_in_china = at_least(total(self.location == Location.CHINA), 1)
+        self.initial_in_rival = at_least(total(self.location == Location.RIVAL), 1)
         self.inflow = 0.0
         self.returnees = 0.0
 
@@ -148,8 +143,8 @@ class MobileTalent(Population):
         generators = rng.generators if isinstance(rng, Streams) else rng
         self.location = per_run(self.choose, self.location, moving, self.tastes, self.chinese_origin, offer, push, generators)
         arrived = abroad & (self.location == Location.CHINA)
-        self.inflow = total(arrived) / at_least_one(total(abroad))
-        self.returnees = total(arrived & self.chinese_origin) / at_least_one(total(chinese_abroad))
+        self.inflow = total(arrived) / at_least(total(abroad), 1)
+        self.returnees = total(arrived & self.chinese_origin) / at_least(total(chinese_abroad), 1)
 
     def observe(self) -> dict[str, Any]:
         return {
