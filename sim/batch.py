@@ -10,10 +10,12 @@ a batch keeps its runs on a leading axis: a per-agent quantity is an (R, n) arra
   (numpy's pairwise sum along a contiguous last axis; tests/test_batch.py checks it);
 - a run draws only from its own generator (:class:`Streams`), in the order it would alone;
 - what has no row-by-row form with the same numbers (a sum over a subset that differs between runs, a sort of the
-  eligible agents) runs once per row (:func:`per_run`).
+  eligible agents, a draw whose size differs between runs) runs once per row (:func:`per_run`, ``Streams.generators``);
+- what numpy computes differently from Python's scalars (``exp``, ``**``, ``sum`` of floats) runs in Python per run
+  (:func:`each`).
 
-Converted so far: the audiences' shared rules (:mod:`sim.agents.audience`) and the public. The model does not yet
-advance a batch; each converted actor is tested against single runs step by step.
+Every actor steps a batch (tests/test_batch.py checks each against single runs, quarter by quarter, and the model's
+series: :func:`sim.run.build_batch`); the ensemble engine advances the replications of a point together.
 """
 
 from __future__ import annotations
@@ -48,11 +50,11 @@ def share(mask: np.ndarray) -> Any:
 
 
 def each(fn: Callable[..., Any], *values: Any) -> Any:
-    """``fn`` of per-run values: of the values themselves for one run, of each run's values as Python floats for a
-    batch's (R, 1). For what numpy's array loops compute differently from the scalar ones in the last bit on some
-    machines (``exp``, ``**``: a few percent of arguments with AVX-512), which would change a single run's numbers."""
+    """``fn`` of per-run values as Python floats: once for one run, once per run for a batch's (R, 1). For what numpy
+    computes differently from Python in the last bit (its array ``exp`` and ``**`` on a few percent of arguments with
+    AVX-512; Python's ``sum`` of floats, compensated since 3.12), which would change a single run's numbers."""
     if all(np.ndim(v) == 0 for v in values):
-        return fn(*values)
+        return fn(*(float(v) for v in values))
     shape = np.broadcast_shapes(*(np.shape(v) for v in values))
     rows = [np.broadcast_to(v, shape).ravel().tolist() for v in values]
     return np.array([fn(*args) for args in zip(*rows, strict=True)], dtype=float).reshape(shape)

@@ -98,7 +98,7 @@ def assert_rows(batch: dict, singles: list[dict], when: str) -> None:
         assert np.array_equal(got, expected, equal_nan=True), f"{key} differs {when}"
 
 
-CONVERTED = {name: ACTORS_BY_NAME[name] for name in ("public", "talent", "third", "firms", "intellectuals", "local", "capital", "rival")}
+CONVERTED = {spec.name: spec for spec in ACTORS}  # every actor steps a batch
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 from mesa import Agent
 
 from sim.agents.population import Actor
+from sim.batch import each, exp
 from sim.config import CentralConfig, Strategy
 from sim.perception import Perception
 from sim.timeline import Event
@@ -76,18 +78,21 @@ class CentralState(Actor, Agent):
         self.economic_budget += funding
         self.targets_set = self.targets_set or targets
 
-    def target_path(self, decimal_year: float) -> float:
+    def target_path(self, decimal_year: Any) -> Any:
         """The plan's AI-industry target, log-linear between the 2020, 2025 and 2030 targets."""
         e = self.model.config.economy
-        points = [(2020.75, e.target_2020), (2025.75, e.target_2025), (2030.75, e.target_2030)]
-        (t0, v0), (t1, v1) = (points[0], points[1]) if decimal_year <= points[1][0] else (points[1], points[2])
-        return math.exp(math.log(v0) + (math.log(v1) - math.log(v0)) * (decimal_year - t0) / (t1 - t0))
+        points = [(2020.75, math.log(e.target_2020)), (2025.75, math.log(e.target_2025)), (2030.75, math.log(e.target_2030))]
+        # each run of a batch (sim.batch) picks its own segment
+        first = decimal_year <= points[1][0]
+        t0, log0 = (np.where(first, a, b) for a, b in zip(points[0], points[1], strict=True))
+        t1, log1 = (np.where(first, a, b) for a, b in zip(points[1], points[2], strict=True))
+        return exp(log0 + (log1 - log0) * (decimal_year - t0) / (t1 - t0))
 
     def target_gap(self, view: Perception) -> float:
         """The shortfall of the AI industry against the plan's target path, once a plan has set targets."""
         if not self.targets_set:
             return 0.0
-        return max(0.0, 1.0 - view.firms.ai_economy / self.target_path(view.world.decimal_year))
+        return np.maximum(0.0, 1.0 - view.firms.ai_economy / self.target_path(view.world.decimal_year))
 
     def seen_incidents(self, view: Perception) -> float:
         """The incidents' alarm as far as the early-warning system sees it [0-1]."""
@@ -95,7 +100,7 @@ class CentralState(Actor, Agent):
 
     def perceive_threat(self, view: Perception) -> float:
         w = view.world
-        gap = max(0.0, 1.0 - w.capability_ratio)
+        gap = np.maximum(0.0, 1.0 - w.capability_ratio)
         return (
             self.p.anxiety * w.salience * gap
             + self.p.w_rival * view.rival.securitization
@@ -108,8 +113,8 @@ class CentralState(Actor, Agent):
     def choose_framing_mix(self, view: Perception) -> None:
         """Move the risk-governance share of the discourse toward what the incidents seen and the race call for."""
         p = self.p
-        race = max(view.rival.securitization, self.target_gap(view))
-        desired = min(1.0, max(0.0, p.risk_weight + p.risk_incidents * self.seen_incidents(view) - p.risk_race * race))
+        race = np.maximum(view.rival.securitization, self.target_gap(view))
+        desired = np.minimum(1.0, np.maximum(0.0, p.risk_weight + p.risk_incidents * self.seen_incidents(view) - p.risk_race * race))
         speed = p.window_speech if self.risk_window else p.routine_speech
         self.risk_share += speed * (desired - self.risk_share)
         self.risk_window = False
@@ -117,7 +122,7 @@ class CentralState(Actor, Agent):
     def framing_for(self, threat: float) -> float:
         """Security framing warranted by a threat level: an issue moves from politicized to securitized
         around a threshold (Buzan, Waever & de Wilde 1998), so the response is logistic, not linear."""
-        return 1.0 / (1.0 + math.exp(-(threat - self.p.threshold) / self.p.threshold_width))
+        return 1.0 / (1.0 + exp(-(threat - self.p.threshold) / self.p.threshold_width))
 
     def desired_securitization(self, view: Perception | None = None) -> float:
         strategy = self.p.strategy
@@ -159,9 +164,9 @@ class CentralState(Actor, Agent):
             "global_access": view.firms.access,
         }
         best = self.best_outcomes or outcomes
-        self.best_outcomes = {k: max(best[k], v) for k, v in outcomes.items()}
+        self.best_outcomes = {k: np.maximum(best[k], v) for k, v in outcomes.items()}
         losses = [self.best_outcomes[k] - v for k, v in outcomes.items()]
-        return sum(losses) / len(losses)
+        return each(lambda *values: sum(values), *losses) / len(losses)  # Python's sum of floats, as a run alone adds them
 
     def securitizing_move(self) -> None:
         speed = self.p.window_speech if self.window_open else self.p.routine_speech
@@ -170,9 +175,12 @@ class CentralState(Actor, Agent):
 
     def extraordinary_measures(self, view: Perception) -> None:
         """Measures are enabled only as far as the audiences accept the move (Copenhagen School)."""
-        self.acceptance = sum(getattr(view, a).adoption for a in AUDIENCES) / len(AUDIENCES)
+        # the sum as it always came out: Python's (compensated, >= 3.12) over the first three audiences' floats, the
+        # public's numpy float added plainly
+        adoption = [getattr(view, a).adoption for a in AUDIENCES]
+        self.acceptance = (each(lambda *shares: sum(shares), *adoption[:-1]) + adoption[-1]) / len(AUDIENCES)
         self.measures = self.securitization * self.acceptance
-        target = min(1.0, self.p.involvement_base + self.p.involvement * self.measures)
+        target = np.minimum(1.0, self.p.involvement_base + self.p.involvement * self.measures)
         self.involvement += self.p.involvement_speed * (target - self.involvement)
 
     @property
@@ -199,8 +207,10 @@ class CentralState(Actor, Agent):
         lowers outreach spending is a finding, not an assumption.
         """
         p = self.p
-        gap = max(0.0, p.outreach_goal - view.third.china_share)
-        self.outreach_share = min(1.0, max(0.0, p.outreach + p.outreach_gap * gap - p.outreach_security * self.securitization))
+        gap = np.maximum(0.0, p.outreach_goal - view.third.china_share)
+        self.outreach_share = np.minimum(
+            1.0, np.maximum(0.0, p.outreach + p.outreach_gap * gap - p.outreach_security * self.securitization)
+        )
         self.outreach = self.outreach_share * self.budget
         # security (data and cyber security, monitoring) under the risk framing, from what outreach leaves
         self.security_spending = self.p.security_budget * self.securitization * self.risk_share * (self.budget - self.outreach)
@@ -209,7 +219,7 @@ class CentralState(Actor, Agent):
     def propaganda(self) -> float:
         """State-media promotion: a base, a push with the centre's own framing, and (if switched on) acceptance fed back."""
         p = self.p
-        return min(1.0, p.propaganda + p.propaganda_gain * self.securitization + p.propaganda_feedback * self.measures)
+        return np.minimum(1.0, p.propaganda + p.propaganda_gain * self.securitization + p.propaganda_feedback * self.measures)
 
     def observe(self) -> dict[str, Any]:
         return {

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from sim.agents.population import Actor
+from sim.batch import share, total
 from sim.config import IncidentsConfig
 from sim.perception import Perception
 
@@ -36,8 +37,8 @@ class Incidents(Actor):
         self.count = 0.0
 
     def start(self, view: Perception) -> None:
-        self.capability0 = max(view.firms.china_capability + view.rival.capability, 1e-12)
-        self.hit = np.zeros(view.firms.security.size, dtype=bool)
+        self.capability0 = np.maximum(view.firms.china_capability + view.rival.capability, 1e-12)
+        self.hit = np.zeros(np.shape(view.firms.security), dtype=bool)  # (n,), or (runs, n) for a batch (sim.batch)
 
     def hazard(self, security: np.ndarray, diffusion: float) -> np.ndarray:
         """Each firm's incident rate this quarter [1/quarter]."""
@@ -51,7 +52,7 @@ class Incidents(Actor):
         firms = view.firms
         self.diffusion = (firms.china_capability + view.rival.capability) / self.capability0
         rate = self.hazard(firms.security, self.diffusion)
-        self.hit = self.rng.random(rate.size) < -np.expm1(-rate)
-        self.hit_share = float(self.hit.mean()) if self.hit.size else 0.0
-        self.alarm = float(-np.expm1(-self.hit_share / self.p.alarm_rate))
-        self.count = float(self.hit.sum()) * self.model.represents("firms")
+        self.hit = self.rng.random(rate.shape[-1]) < -np.expm1(-rate)  # one run's firms (sim.batch.Streams stacks the runs)
+        self.hit_share = share(self.hit) if self.hit.size else 0.0
+        self.alarm = -np.expm1(-self.hit_share / self.p.alarm_rate)
+        self.count = total(self.hit) * self.model.represents("firms")
