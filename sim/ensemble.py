@@ -40,7 +40,7 @@ from sim.io import clean_stale, reserve
 FIXED = ["run", "replication", "seed"]  # the columns before the swept keys
 SERIES = ["step", "quarter", "indicator", "value"]  # and after them
 BATCH_CITIZENS = 200_000  # automatic batch (ensemble.batch=0): runs of a point together up to this many citizens
-MAX_BATCH = 1  # raised once every actor steps a batch
+MAX_BATCH = 32
 ROW_GROUP = 1 << 20  # rows per row group of sweep.parquet: a constant, so the file's bytes do not depend on chunking
 
 

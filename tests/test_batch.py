@@ -1,10 +1,11 @@
-"""Runs advanced together (sim.batch, issue 12): an actor stepping a batch of runs gives each run, value for value, what
-that run gives alone.
+"""Runs advanced together (sim.batch, issue 12): a batch gives each run, value for value, what that run gives alone.
 
-The model does not advance batches yet; each converted actor is checked here against single runs: R single models
-step as usual, every call to the actor (its events, the quarter's snapshot) is recorded, and the batched actor, built
-from the same random streams, replays the calls with the R snapshots stacked (per-run values as (R, 1), per-agent
-values as (R, n)); after each quarter its state must equal the single runs' row for row, exactly.
+Two levels. The model: ``build_batch`` runs replications together and each run's series must equal ``simulate`` of
+that replication, every indicator, every quarter, exactly. Each actor: R single models step as usual, every call to
+the actor (its start, its events, the quarter's snapshot) is recorded, and the batched actor, built from the same
+random streams, replays the calls with the R snapshots stacked (per-run values as (R, 1), per-agent values as
+(R, n)); after each quarter its state must equal the single runs' row for row, so a difference is found in the actor
+that makes it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from mesa import Model
 from sim.agents import ACTORS
 from sim.batch import Streams, mean, per_run, share, total
 from sim.perception import Perception
-from sim.run import build_model
+from sim.run import build_batch, build_model, series, simulate
 
 ACTORS_BY_NAME = {spec.name: spec for spec in ACTORS}
 
@@ -47,13 +48,18 @@ class BatchOf(Model):
 
 
 def stack(views: list[Perception]) -> Perception:
-    """The R runs' snapshots as one: per-run values (R, 1), per-agent values (R, n)."""
+    """The R runs' snapshots as one: per-run values (R, 1), per-agent values (R, n), a number every run shares as is."""
     out = {}
     for name, view in views[0]._views.items():
         out[name] = {}
         for key in view._values:
             values = [getattr(getattr(v, name), key) for v in views]
-            out[name][key] = np.array(values, dtype=float)[:, None] if np.ndim(values[0]) == 0 else np.stack(values)
+            if np.ndim(values[0]) > 0:
+                out[name][key] = np.stack(values)
+            elif all(v == values[0] for v in values):  # as the batched model shows a value every run shares: once
+                out[name][key] = values[0]
+            else:
+                out[name][key] = np.array(values, dtype=float)[:, None]
     return Perception(out)
 
 
@@ -171,3 +177,33 @@ def test_per_run_and_streams_give_each_run_its_own_numbers():
     rows = np.arange(12.0).reshape(3, 4)
     assert np.array_equal(per_run(lambda r: r[r > 5].sum(), rows), [[0.0], [13.0], [38.0]])
     assert per_run(lambda r: r[r > 5].sum(), rows[2]) == 38.0
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        [],
+        ["public.audience.noise=0.3", "firms.audience.noise=0.3", "local.audience.noise=0.3", "intellectuals.audience.noise=0.3"],
+        ["central.strategy=adaptive", "third.exclusive=true", "rival.sanctions.severity=1.0", "agents.public.n=257"],
+        ["central.strategy=restrained", "central.propaganda_feedback=0.5", "seed=11"],
+    ],
+)
+def test_a_batch_of_runs_gives_each_run_its_series_alone(small_config, overrides):
+    config = small_config(*overrides)
+    replications = [0, 4, 1]
+    batch = build_batch(config, replications)
+    batch.run()
+    _, quarters, names, matrix = series(batch)
+    assert matrix.shape == (3, batch.n_steps, len(names))
+    for r, replication in enumerate(replications):
+        model, alone = simulate(dataclasses.replace(config, replication=replication))
+        np.testing.assert_array_equal(matrix[r].ravel(), alone["value"].to_numpy(), err_msg=f"replication {replication}")
+    assert not np.array_equal(matrix[0], matrix[1])  # the runs differ, so mixing them up would fail
+
+
+def test_a_batch_of_one_is_the_single_run(small_config):
+    config = small_config()
+    batch = build_batch(config, [2])
+    batch.run()
+    _, alone = simulate(dataclasses.replace(config, replication=2))
+    np.testing.assert_array_equal(series(batch)[3][0].ravel(), alone["value"].to_numpy())

@@ -44,9 +44,10 @@ def location_utilities(p: TalentConfig, offer: np.ndarray, push: np.ndarray, w: 
     return utility
 
 
-def per_run_row(*values: Any) -> np.ndarray:
-    """Per-run values side by side: a (k,) array for one run, (R, k) for a batch's (R, 1) values."""
-    return np.concatenate([np.atleast_1d(v) for v in values], axis=-1)
+def per_run_row(runs: tuple[int, ...], *values: Any) -> np.ndarray:
+    """Per-run values side by side: a (k,) array for one run (``runs`` ()), (R, k) for a batch (``runs`` (R,)), a
+    value all runs share given once."""
+    return np.stack([np.broadcast_to(np.reshape(v, np.shape(v)[:-1]) if np.ndim(v) else v, runs) for v in values], axis=-1)
 
 
 class TalentUnit(PopulationMember):
@@ -104,7 +105,8 @@ class MobileTalent(Population):
         lab = opp * view.firms.efficiency
         openness = view.intellectuals.cooperation - p.climate * view.public.adoption
         risk = view.central.involvement + view.firms.sanction_risk
-        return per_run_row(salary, lab, openness, -risk), per_run_row(view.rival.visa_limits, view.rival.investigations)
+        runs = self.location.shape[:-1]
+        return per_run_row(runs, salary, lab, openness, -risk), per_run_row(runs, view.rival.visa_limits, view.rival.investigations)
 
     def utilities(self, view: Perception, units: np.ndarray) -> np.ndarray:
         """Systematic utility of China, the rival and third countries for ``units`` (rows) of a single run, without
