@@ -43,11 +43,10 @@ def small_world(rng: np.random.Generator, n: int, degree: int, rewire: float) ->
     return adj
 
 
-def networks(rng: np.random.Generator | Streams, n: int, degree: int, rewire: float) -> sp.csr_matrix:
-    """The public's network; for a batch, each run's own network on the block diagonal (runs never touch), so the
-    neighbour mean of run r's citizens adds the same neighbours in the same order as run r alone."""
+def networks(rng: np.random.Generator | Streams, n: int, degree: int, rewire: float) -> sp.csr_matrix | list[sp.csr_matrix]:
+    """The public's network; for a batch, each run's own."""
     if isinstance(rng, Streams):
-        return sp.block_diag([small_world(g, n, degree, rewire) for g in rng.generators], format="csr")
+        return [small_world(g, n, degree, rewire) for g in rng.generators]
     return small_world(rng, n, degree, rewire)
 
 
@@ -65,13 +64,15 @@ class Public(Population):
     def __init__(self, model, p: PublicConfig, stream: int, n: int) -> None:
         super().__init__(model, p, stream, n)
         rng = self.rng
-        self.network = networks(rng, n, p.network.degree, p.network.rewire)
+        self.network = networks(rng, n, p.network.degree, p.network.rewire)  # a batch: one per run (neighbour_mean)
         a = p.exposure_mean * p.exposure_concentration
         self.exposure = rng.beta(a, p.exposure_concentration - a, n)
         shape = self.exposure.shape  # (n,), or (runs, n) for a batch (sim.batch)
-        degree = np.asarray(self.network.sum(axis=1)).reshape(shape)
+        nets = self.network if isinstance(self.network, list) else [self.network]
+        degree = np.concatenate([np.asarray(net.sum(axis=1)).ravel() for net in nets]).reshape(shape)
         self.inv_degree = np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0).astype(np.float64)  # same values as before
-        self.network = self.network.astype(np.float64)  # float64 ties: the mat-vec no longer upcasts a copy of them each call
+        # float64 ties: the mat-vec no longer upcasts a copy of them each call
+        self.network = [net.astype(np.float64) for net in nets] if isinstance(self.network, list) else self.network.astype(np.float64)
         self.job_risk = rng.beta(p.job_risk_mean * p.job_risk_concentration, (1 - p.job_risk_mean) * p.job_risk_concentration, n)
         self.belief0 = initial_beliefs(rng, n, p.audience)
         self.belief = self.belief0.copy()
@@ -88,7 +89,11 @@ class Public(Population):
         self.publish()
 
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
-        mean = (self.network @ np.asarray(values, dtype=np.float64).reshape(-1)).reshape(self.inv_degree.shape)
+        values = np.asarray(values, dtype=np.float64)
+        if isinstance(self.network, list):  # run by run: one run's network stays in cache, R runs' do not (2x slower at 16 x 10^4)
+            mean = np.stack([net @ row for net, row in zip(self.network, values, strict=True)])
+        else:
+            mean = self.network @ values
         return np.multiply(mean, self.inv_degree, out=mean)
 
     def on_event(self, event: Event) -> None:
