@@ -29,7 +29,7 @@ import numpy as np
 
 def batched(x: Any) -> bool:
     """Whether a per-agent array carries a batch axis ((R, n) rather than (n,))."""
-    return np.ndim(x) > 1
+    return getattr(x, "ndim", 0) > 1
 
 
 def mean(x: np.ndarray) -> Any:
