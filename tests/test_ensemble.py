@@ -1,6 +1,6 @@
 """The ensemble engine (sim/ensemble.py): a run inside a study is the run alone; results do not depend on the backend,
-chunk size or worker count; sweep folders are never shared, resume by checksummed chunk, refuse what they cannot
-honour with one line, and survive Ctrl-C."""
+chunk size, worker count or how many replications advance together; sweep folders are never shared, resume by
+checksummed chunk, refuse what they cannot honour with one line, and survive Ctrl-C."""
 
 from __future__ import annotations
 
@@ -49,16 +49,22 @@ def test_a_run_inside_a_study_gives_the_series_of_the_same_run_alone(tmp_path):
     assert other["value"].to_numpy()[0] == picked["value"].to_numpy()[0]
 
 
-def test_results_do_not_depend_on_backend_chunk_size_or_workers(tmp_path):
+def test_results_do_not_depend_on_backend_chunk_size_workers_or_batch(tmp_path):
     command, s, _ = study(tmp_path)
-    reference = run_study(s, settings(command, backend=Backend.serial, chunk=12), tmp_path)
-    for changes in ({"backend": Backend.serial, "chunk": 1}, {"workers": 2, "chunk": 5}, {"workers": 2, "chunk": 0}):
+    reference = run_study(s, settings(command, backend=Backend.serial, chunk=12, batch=1), tmp_path)  # every run alone
+    for changes in (
+        {"backend": Backend.serial, "chunk": 1},
+        {"workers": 2, "chunk": 5},
+        {"workers": 2, "chunk": 0},
+        {"backend": Backend.serial, "chunk": 12, "batch": 3},  # each point's three replications advance together
+        {"backend": Backend.serial, "chunk": 12, "batch": 2},  # and a batch of two, then one
+    ):
         assert run_study(s, settings(command, **changes), tmp_path).equals(reference), changes
 
 
 def test_sweep_files_are_byte_identical_across_chunk_sizes_and_workers(tmp_path):
     files = []
-    for i, extra in enumerate((["ensemble.chunk=1", "ensemble.workers=1"], ["ensemble.chunk=5", "ensemble.workers=2"])):
+    for i, extra in enumerate((["ensemble.chunk=1", "ensemble.workers=1"], ["ensemble.chunk=5", "ensemble.workers=2", "ensemble.batch=3"])):
         result = cli("-m", *TINY, *SWEEP, f"output.root={tmp_path / str(i)}", *extra)
         assert result.returncode == 0, result.stderr
         (folder,) = (tmp_path / str(i) / "baseline").iterdir()
