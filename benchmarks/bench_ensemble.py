@@ -1,6 +1,7 @@
 """(v) The ensemble engine against the Hydra path it replaced, and Ray's per-task overhead against the chunk size.
 
-    python benchmarks/bench_ensemble.py [--repeat 3] [--replications 2] [--before 25a9605] [--only throughput ray]
+    python benchmarks/bench_ensemble.py [--repeat 3] [--replications 2] [--before 25a9605] [--only throughput batch ray]
+        [--batches 2 4 8 16 32]
 
 throughput: the ``sanctions`` sweep (18 points x ``replications``, default size), side by side in one run, alternating:
   - ``hydra``: the whole ``python -m sim +experiment=sanctions`` process at commit ``--before`` (the last commit with
@@ -8,6 +9,9 @@ throughput: the ``sanctions`` sweep (18 points x ``replications``, default size)
   - ``engine``: the same command on this tree (loky, every core);
   - ``bare``: ``simulate(load_config())`` run serially in one process, as many runs, no Hydra and no files.
   Ratios are runs/s of the engine over each.
+batch: default-size runs advanced together (``sim.run.build_batch``, R replications of one config) against the same runs
+  one at a time (``build_model``), interleaved in one process, a fresh set of replications each repetition: seconds per
+  run and the speed-up, for R in ``--batches``.
 ray: one study of default-size runs on a local Ray instance (every core; workers warmed up first), for several chunk
   sizes (median of ``--repeat``), against the same study run serially in-process: per-task overhead = (Ray wall x
   workers - serial wall) / (Ray wall x workers), i.e. the share of the workers' time not spent in the model (it
@@ -85,6 +89,38 @@ def bench_throughput(repeat: int, replications: int, before: str) -> dict:
     }
 
 
+def bench_batch(batches: tuple[int, ...], repeat: int) -> dict:
+    from sim.config import load_config
+    from sim.run import build_batch, build_model, series
+
+    config = load_config()
+    rows = []
+    for size in batches:
+        alone, together = [], []
+        for k in range(repeat):
+            reps = list(range(k * size, (k + 1) * size))
+            t0 = time.perf_counter()
+            for r in reps:
+                model = build_model(dataclasses.replace(config, replication=r))
+                model.run()
+                series(model)
+            alone.append((time.perf_counter() - t0) / size)
+            t0 = time.perf_counter()
+            batch = build_batch(config, reps)
+            batch.run()
+            series(batch)
+            together.append((time.perf_counter() - t0) / size)
+        rows.append(
+            {
+                "runs": size,
+                "alone_s_per_run": statistics.median(alone),
+                "batch_s_per_run": statistics.median(together),
+                "speedup": statistics.median(alone) / statistics.median(together),
+            }
+        )
+    return {"citizens": config.agents.public.n, "rows": rows}
+
+
 def bench_ray(chunks: tuple[int, ...], runs: int, repeat: int = 3) -> dict:
     import ray
 
@@ -119,8 +155,16 @@ def bench_ray(chunks: tuple[int, ...], runs: int, repeat: int = 3) -> dict:
     return {"runs": runs, "workers": n, "serial_s": serial_s, "chunks": rows, "smallest_chunk_under_5pct": min(under) if under else None}
 
 
-def bench_ensemble(repeat: int = 3, replications: int = 2, before: str = BEFORE, only: tuple[str, ...] = ("throughput", "ray")) -> dict:
+def bench_ensemble(
+    repeat: int = 3,
+    replications: int = 2,
+    before: str = BEFORE,
+    only: tuple[str, ...] = ("throughput", "batch", "ray"),
+    batches: tuple[int, ...] = (2, 4, 8, 16, 32),
+) -> dict:
     out = {}
+    if "batch" in only:
+        out["batch"] = bench_batch(batches, repeat)
     if "throughput" in only:
         out["throughput"] = bench_throughput(repeat, replications, before)
     if "ray" in only:
@@ -133,6 +177,7 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--replications", type=int, default=2)
     parser.add_argument("--before", default=BEFORE)
-    parser.add_argument("--only", nargs="+", default=["throughput", "ray"])
+    parser.add_argument("--only", nargs="+", default=["throughput", "batch", "ray"])
+    parser.add_argument("--batches", type=int, nargs="+", default=[2, 4, 8, 16, 32])
     args = parser.parse_args()
-    print(json.dumps(bench_ensemble(args.repeat, args.replications, args.before, tuple(args.only)), indent=2))
+    print(json.dumps(bench_ensemble(args.repeat, args.replications, args.before, tuple(args.only), tuple(args.batches)), indent=2))

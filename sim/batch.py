@@ -32,6 +32,11 @@ def batched(x: Any) -> bool:
     return getattr(x, "ndim", 0) > 1
 
 
+def per_run_values(x: Any) -> bool:
+    """Whether a per-run value is a batch's (R, 1) rather than one run's number (a float, a numpy scalar or 0-d array)."""
+    return getattr(x, "ndim", 0) > 0
+
+
 def mean(x: np.ndarray) -> Any:
     """Mean over the agents: a float for one run, an (R, 1) array for a batch."""
     return x.mean(axis=-1, keepdims=True) if batched(x) else float(x.mean())
@@ -53,7 +58,7 @@ def each(fn: Callable[..., Any], *values: Any) -> Any:
     """``fn`` of per-run values as Python floats: once for one run, once per run for a batch's (R, 1). For what numpy
     computes differently from Python in the last bit (its array ``exp`` and ``**`` on a few percent of arguments with
     AVX-512; Python's ``sum`` of floats, compensated since 3.12), which would change a single run's numbers."""
-    if all(np.ndim(v) == 0 for v in values):
+    if not any(per_run_values(v) for v in values):
         return fn(*(float(v) for v in values))
     shape = np.broadcast_shapes(*(np.shape(v) for v in values))
     rows = [np.broadcast_to(v, shape).ravel().tolist() for v in values]
@@ -67,13 +72,13 @@ def exp(x: Any) -> Any:
 
 def at_least(x: Any, floor: float) -> Any:
     """max(x, floor) for a per-run value: Python's for one run, :func:`numpy.maximum` for a batch's (R, 1)."""
-    return max(x, floor) if np.ndim(x) == 0 else np.maximum(x, floor)
+    return np.maximum(x, floor) if per_run_values(x) else max(x, floor)
 
 
 def where(condition: Any, yes: Any, no: Any) -> Any:
     """``yes`` where ``condition`` holds, else ``no``: Python's conditional for one run's value (so a single run keeps
     its floats), :func:`numpy.where` for a batch's (R, 1) values. Both branches are evaluated: guard a division."""
-    if np.ndim(condition) == 0:
+    if not per_run_values(condition):
         return yes if condition else no
     return np.where(condition, yes, no)
 
