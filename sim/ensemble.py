@@ -210,12 +210,14 @@ def workers(settings: EnsembleConfig) -> int:
     return (os.cpu_count() or 1) if settings.workers == -1 else settings.workers
 
 
-def chunk_size(settings: EnsembleConfig, runs: int) -> int:
+def chunk_size(settings: EnsembleConfig, runs: int, replications: int = 1) -> int:
     """``ensemble.chunk`` runs, or (0) about eight chunks per worker, at most 100 runs, so progress moves and the
-    last chunks do not leave workers idle for long."""
+    last chunks do not leave workers idle for long; rounded up to whole points (``replications`` runs each), whose
+    replications then advance together."""
     if settings.chunk > 0:
         return settings.chunk
-    return max(1, min(100, math.ceil(runs / (8 * workers(settings)))))
+    size = max(1, min(100, math.ceil(runs / (8 * workers(settings)))))
+    return math.ceil(size / replications) * replications
 
 
 def batch_size(settings: EnsembleConfig, study: Study) -> int:
@@ -302,7 +304,7 @@ def progress(total: int, initial: int, settings: EnsembleConfig, label: str) -> 
 
 def run_study(study: Study, settings: EnsembleConfig, root: Path, label: str = "runs", bar: Any = None) -> pa.Table:
     """Every run of ``study``; its rows in run order, in memory. ``bar``: a progress bar to advance instead of a new one."""
-    chunks = study.chunks(chunk_size(settings, study.size), batch_size(settings, study))
+    chunks = study.chunks(chunk_size(settings, study.size, len(study.replications)), batch_size(settings, study))
     tables: dict[int, pa.Table] = {}
     with progress(study.size, 0, settings, label) if bar is None else contextlib.nullcontext(bar) as shown:
         if settings.backend.startswith("submitit"):
