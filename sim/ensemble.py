@@ -41,6 +41,7 @@ FIXED = ["run", "replication", "seed"]  # the columns before the swept keys
 SERIES = ["step", "quarter", "indicator", "value"]  # and after them
 BATCH_CITIZENS = 200_000  # automatic batch (ensemble.batch=0): runs of a point together up to this many citizens
 MAX_BATCH = 32
+MIN_BATCH = 4
 ROW_GROUP = 1 << 20  # rows per row group of sweep.parquet: a constant, so the file's bytes do not depend on chunking
 
 
@@ -222,10 +223,13 @@ def chunk_size(settings: EnsembleConfig, runs: int, replications: int = 1) -> in
 
 def batch_size(settings: EnsembleConfig, study: Study) -> int:
     """``ensemble.batch`` runs of a point advanced together, or (0) as many as hold BATCH_CITIZENS citizens between
-    them, at most MAX_BATCH: a batch's arrays grow with it, and past a few hundred thousand citizens a run's own
-    arrays are large enough that advancing runs together saves little (benchmarks/bench_ensemble.py)."""
+    them, at most MAX_BATCH, and none for fewer than MIN_BATCH replications a point: a batch's arrays grow with it,
+    past a few hundred thousand citizens a run's own arrays are large enough that advancing runs together saves
+    little, and a batch of two is slower than two runs alone (benchmarks/bench_ensemble.py)."""
     if settings.batch > 0:
         return settings.batch
+    if len(study.replications) < MIN_BATCH:
+        return 1
     citizens = max(base.agents.public.n for base in study.bases)
     return max(1, min(MAX_BATCH, BATCH_CITIZENS // max(citizens, 1)))
 
