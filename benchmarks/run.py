@@ -6,8 +6,8 @@
 (ii) scaling: build and step time, and peak memory, at 10^4, 10^5 and 10^6 citizens (fresh process each);
 (iii) kernel: the model's step against a raw-numpy kernel of the public's rule at 10^5 citizens;
 (iv) per_agent: the public's vectorized step against an idiomatic per-agent Mesa version, at 10^4 and 10^5;
-(v) ensemble: the ensemble engine against the Hydra path it replaced (a git worktree of that commit) and against the
-    bare model run serially; Ray's per-task overhead against the chunk size;
+(v) ensemble: runs in a batch against alone; the ensemble engine against the Hydra path it replaced (a git worktree of
+    that commit) and against the bare model run serially; Ray's per-task overhead against the chunk size;
 (vi) app: the teaching app in headless Chromium: server start to first page, page load, a Step against the model's.
 
 Writes ``benchmarks/results/latest.json`` unless ``--json`` says otherwise; compare it with the
@@ -100,6 +100,9 @@ def targets(r: dict) -> list[dict]:
     t = e and e.get("throughput")
     add("ensemble / Hydra path, sanctions sweep", t and t["engine_over_hydra"], ">= 10", t and t["engine_over_hydra"] >= 10, "x")
     add("ensemble / bare model serially", t and t["engine_over_bare"], ">= 5", t and t["engine_over_bare"] >= 5, "x")
+    b = e and e.get("batch")
+    best = b and max(b["rows"], key=lambda row: row["speedup"])
+    add("a run in a batch / alone, best batch size", best and best["speedup"], "(reported)", None, "x")
     ray = e and e.get("ray")
     add("Ray: smallest chunk with overhead < 5%", ray and ray["smallest_chunk_under_5pct"], "(reported)", None, "runs")
     a = r.get("app")
@@ -153,6 +156,9 @@ def print_table(r: dict) -> None:
             rates = ", ".join(f"{k} {v:.2f}" for k, v in t["runs_per_s"].items())
             print(f"(v)   {t['runs']} runs of the sanctions sweep, runs/s: {rates}; engine/hydra {t['engine_over_hydra']:.2f}x, "
                   f"engine/bare {t['engine_over_bare']:.2f}x")  # fmt: skip
+        if "batch" in e:
+            rows = ", ".join(f"{c['runs']}: {c['speedup']:.2f}x" for c in e["batch"]["rows"])
+            print(f"      a run in a batch of R against alone ({e['batch']['citizens']:,} citizens), R: {rows}")
         if "ray" in e:
             rows = ", ".join(f"chunk {c['chunk']}: {c['overhead']:.1%}" for c in e["ray"]["chunks"])
             print(f"      Ray per-task overhead ({e['ray']['runs']} runs, {e['ray']['workers']} workers): {rows}")
