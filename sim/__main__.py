@@ -265,7 +265,7 @@ def run_sweep(command: Command) -> None:
             print(f"resume: {folder.path} is complete already; nothing to run")
             return
     else:
-        description["chunk"] = chunk_size(config.ensemble, study.size, len(study.replications))
+        description["chunk"] = chunk_size(config.ensemble, study)
         folder = SweepFolder.create(root, config.experiment, datetime.now().strftime("%Y-%m-%d_%H-%M-%S"), description)
     size = folder.description["chunk"]
     n_chunks = -(-study.size // size)

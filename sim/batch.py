@@ -117,8 +117,9 @@ class Streams:
         )
 
     def random(self, size: Any = None, out: np.ndarray | None = None) -> np.ndarray:
+        """Without ``size``: one number per run, as a per-run (R, 1)."""
         if out is None:
-            return self._stack("random", size)
+            return self._stack("random", size) if size is not None else self._stack("random")[:, None]
         for g, row in zip(self.generators, out, strict=True):
             g.random(size, out=row)
         return out

@@ -161,15 +161,17 @@ def run_chunk(chunk: Chunk) -> tuple[int, pa.Table]:
 
 
 def batches(runs: list[tuple[int, int, dict[str, float], int, dict[str, Any]]], size: int) -> Iterator[list]:
-    """Consecutive runs of the same point (base and values), at most ``size`` at a time."""
+    """Consecutive runs of the same point (base and values), in batches of at most ``size``, as even as can be (34
+    runs in batches of 32 would leave a slow batch of 2: 17 and 17)."""
     group: list = []
-    for spec in runs:
-        if group and (len(group) == size or spec[1:3] != group[0][1:3]):
-            yield group
+    for spec in [*runs, None]:
+        if group and (spec is None or spec[1:3] != group[0][1:3]):
+            parts = math.ceil(len(group) / size)
+            cuts = [len(group) * k // parts for k in range(parts + 1)]
+            yield from (group[a:b] for a, b in zip(cuts, cuts[1:], strict=False))
             group = []
-        group.append(spec)
-    if group:
-        yield group
+        if spec is not None:
+            group.append(spec)
 
 
 def rows(
@@ -211,27 +213,27 @@ def workers(settings: EnsembleConfig) -> int:
     return (os.cpu_count() or 1) if settings.workers == -1 else settings.workers
 
 
-def chunk_size(settings: EnsembleConfig, runs: int, replications: int = 1) -> int:
+def chunk_size(settings: EnsembleConfig, study: Study) -> int:
     """``ensemble.chunk`` runs, or (0) about eight chunks per worker, at most 100 runs, so progress moves and the
-    last chunks do not leave workers idle for long; rounded up to whole points (``replications`` runs each), whose
-    replications then advance together."""
+    last chunks do not leave workers idle for long; when a point's replications advance together, a multiple of
+    them (or of the batch), so a chunk cuts no batch short."""
     if settings.chunk > 0:
         return settings.chunk
-    size = max(1, min(100, math.ceil(runs / (8 * workers(settings)))))
-    return math.ceil(size / replications) * replications
+    size = max(1, min(100, math.ceil(study.size / (8 * workers(settings)))))
+    batch = batch_size(settings, study)
+    unit = min(batch, len(study.replications)) if batch > 1 else 1
+    return max(unit, size - size % unit)
 
 
 def batch_size(settings: EnsembleConfig, study: Study) -> int:
     """``ensemble.batch`` runs of a point advanced together, or (0) as many as hold BATCH_CITIZENS citizens between
-    them, at most MAX_BATCH, and none for fewer than MIN_BATCH replications a point: a batch's arrays grow with it,
-    past a few hundred thousand citizens a run's own arrays are large enough that advancing runs together saves
-    little, and a batch of two is slower than two runs alone (benchmarks/bench_ensemble.py)."""
+    them, at most MAX_BATCH, and none (1) below MIN_BATCH, or for fewer replications a point: a batch's arrays grow
+    with it, past a few hundred thousand citizens a run's own arrays are large enough that advancing runs together
+    saves little, and a batch of two is slower than two runs alone (benchmarks/bench_ensemble.py)."""
     if settings.batch > 0:
         return settings.batch
-    if len(study.replications) < MIN_BATCH:
-        return 1
-    citizens = max(base.agents.public.n for base in study.bases)
-    return max(1, min(MAX_BATCH, BATCH_CITIZENS // max(citizens, 1)))
+    size = min(MAX_BATCH, BATCH_CITIZENS // max(max(base.agents.public.n for base in study.bases), 1))
+    return size if size >= MIN_BATCH and len(study.replications) >= MIN_BATCH else 1
 
 
 def execute(chunks: Sequence[Chunk], settings: EnsembleConfig, scratch: Path, root: Path) -> Iterator[tuple[int, pa.Table]]:
@@ -308,7 +310,7 @@ def progress(total: int, initial: int, settings: EnsembleConfig, label: str) -> 
 
 def run_study(study: Study, settings: EnsembleConfig, root: Path, label: str = "runs", bar: Any = None) -> pa.Table:
     """Every run of ``study``; its rows in run order, in memory. ``bar``: a progress bar to advance instead of a new one."""
-    chunks = study.chunks(chunk_size(settings, study.size, len(study.replications)), batch_size(settings, study))
+    chunks = study.chunks(chunk_size(settings, study), batch_size(settings, study))
     tables: dict[int, pa.Table] = {}
     with progress(study.size, 0, settings, label) if bar is None else contextlib.nullcontext(bar) as shown:
         if settings.backend.startswith("submitit"):

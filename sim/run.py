@@ -44,7 +44,9 @@ def series(model: SecuritizationModel) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 
 def tidy(model: SecuritizationModel, run: int = 0) -> pd.DataFrame:
-    """One row per step and indicator."""
+    """One row per step and indicator, of a single run (a batch's runs: :func:`series`)."""
+    if model.runs:
+        raise ValueError("tidy() takes a single run; series(model) gives a batch's run x step x indicator values")
     steps, quarters, names, matrix = series(model)
     n = matrix.size
     return pd.DataFrame(

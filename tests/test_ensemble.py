@@ -19,7 +19,7 @@ from test_reliability import TINY, cli  # small populations, 2016Q1-2019Q4, no f
 
 from sim.__main__ import parse_command, sweep_study
 from sim.config import Backend, load_config
-from sim.ensemble import SweepFolder, run_study
+from sim.ensemble import Study, SweepFolder, batch_size, batches, chunk_size, run_study
 from sim.run import simulate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -167,3 +167,32 @@ def test_ctrl_c_stops_a_sweep_in_one_line_and_leaves_it_resumable(tmp_path):
     resumed = cli(*args, f"output.root={tmp_path}", f"resume={folder}")
     assert resumed.returncode == 0, resumed.stderr
     assert pd.read_parquet(folder / "sweep.parquet")["run"].nunique() == 40
+
+
+def test_batches_are_whole_points_even_and_only_where_they_pay():
+    config = load_config()
+    ten_thousand = dataclasses.replace(config.ensemble, workers=2)
+
+    def of(replications: int, points: int = 1, citizens: int = 10_000) -> Study:
+        base = dataclasses.replace(
+            config, agents=dataclasses.replace(config.agents, public=dataclasses.replace(config.agents.public, n=citizens))
+        )
+        return Study(
+            [base],
+            [(0, {"central.threshold": 0.1 * k}) for k in range(points)],
+            [{"k": k} for k in range(points)],
+            list(range(replications)),
+        )
+
+    assert batch_size(ten_thousand, of(8)) == 20  # 200,000 citizens' worth
+    assert batch_size(ten_thousand, of(3)) == 1  # below four replications: alone is faster
+    assert batch_size(ten_thousand, of(8, citizens=80_000)) == 1  # a batch of two would be slower
+    assert batch_size(dataclasses.replace(ten_thousand, batch=2), of(3)) == 2  # as asked
+    big = of(1000)
+    size = chunk_size(ten_thousand, big)
+    assert size <= 100 and size % 20 == 0 and big.size // size >= 8  # whole batches, and every worker busy
+    assert chunk_size(ten_thousand, of(8, points=18)) % 8 == 0  # whole points
+    runs = [(r, 0, {}, r, {}) for r in range(34)]
+    assert [len(b) for b in batches(runs, 32)] == [17, 17]
+    two_points = [(r, 0, {"x": r // 3}, r % 3, {}) for r in range(6)]
+    assert [[spec[0] for spec in b] for b in batches(two_points, 32)] == [[0, 1, 2], [3, 4, 5]]

@@ -78,15 +78,13 @@ class CentralState(Actor, Agent):
         self.economic_budget += funding
         self.targets_set = self.targets_set or targets
 
-    def target_path(self, decimal_year: Any) -> Any:
-        """The plan's AI-industry target, log-linear between the 2020, 2025 and 2030 targets."""
+    def target_path(self, decimal_year: float) -> float:
+        """The plan's AI-industry target, log-linear between the 2020, 2025 and 2030 targets (the quarter, and so the
+        target, is the same for every run of a batch)."""
         e = self.model.config.economy
-        points = [(2020.75, math.log(e.target_2020)), (2025.75, math.log(e.target_2025)), (2030.75, math.log(e.target_2030))]
-        # each run of a batch (sim.batch) picks its own segment
-        first = decimal_year <= points[1][0]
-        t0, log0 = (np.where(first, a, b) for a, b in zip(points[0], points[1], strict=True))
-        t1, log1 = (np.where(first, a, b) for a, b in zip(points[1], points[2], strict=True))
-        return exp(log0 + (log1 - log0) * (decimal_year - t0) / (t1 - t0))
+        points = [(2020.75, e.target_2020), (2025.75, e.target_2025), (2030.75, e.target_2030)]
+        (t0, v0), (t1, v1) = (points[0], points[1]) if decimal_year <= points[1][0] else (points[1], points[2])
+        return math.exp(math.log(v0) + (math.log(v1) - math.log(v0)) * (decimal_year - t0) / (t1 - t0))
 
     def target_gap(self, view: Perception) -> float:
         """The shortfall of the AI industry against the plan's target path, once a plan has set targets."""

@@ -89,7 +89,7 @@ class Provinces(Population):
         )
         issued = self.rng.random(self.n) < 1.0 - np.exp(-rate)
         self.policies += issued
-        self.last_policy[issued] = np.broadcast_to(step, issued.shape)[issued]  # a batch's step is per run, (R, 1)
+        self.last_policy[issued] = step  # the quarter: the same for every run of a batch
         self.framing[issued] = (self.career * securitization / (self.career + self.econ_stake))[issued]
         self.subsidy = p.subsidy_per_policy * self.capacity * np.log1p(self.policies)
         self.window_signal *= np.exp(-1.0 / p.window_memory)

@@ -86,6 +86,9 @@ class Population(Actor):
 
     @property
     def members(self) -> list[PopulationMember]:
+        """The Mesa agents of a single run (a batch of runs has arrays, not agents)."""
+        if getattr(self.model, "runs", None):
+            raise ValueError(f"{type(self).__name__}.members: a batch of runs has no Mesa agents; read the (runs, n) arrays")
         if self._members is None:
             self._members = [self.member_class(self.model, self, i) for i in range(self.n)]
         return self._members

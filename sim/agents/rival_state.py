@@ -115,7 +115,7 @@ class RivalState(Actor, Agent):
 
     def invest(self, view: Perception) -> None:
         growth = self.p.capability_growth * (1.0 + self.p.mobilization_gain * self.securitization)
-        # not in place: a batch's (R, 1) capability may be held by the quarter's snapshot
+        # not in place: the model records what an actor shows by reference (Mesa's DataCollector copies it today)
         self.capability = self.capability * (1.0 + growth * each(lambda f: f**self.p.talent_weight, view.talent.rival_factor))
 
     def control_exports(self, quarter_index: int) -> None:
@@ -169,9 +169,7 @@ class RivalState(Actor, Agent):
             self.pending_entities = 0.0
             return
         excess = np.maximum(0.0, self.securitization - s.threshold)
-        draw = self.rng.random()
-        if isinstance(self.rng, Streams):
-            draw = draw[:, None]  # one per run, as a per-run value
+        draw = self.rng.random()  # one per run in a batch, (R, 1)
         own_round = (draw < s.endogenous_rate * excess) & (quarter_index >= self.own_rounds_from)
         self.pending_entities = self.pending_entities + where(own_round, s.own_round, 0.0)
         if np.any(self.pending_entities > 0):  # a run without pending entities lists none (expected share 0) and draws nothing

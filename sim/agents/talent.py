@@ -108,12 +108,6 @@ class MobileTalent(Population):
         runs = self.location.shape[:-1]
         return per_run_row(runs, salary, lab, openness, -risk), per_run_row(runs, view.rival.visa_limits, view.rival.investigations)
 
-    def utilities(self, view: Perception, units: np.ndarray) -> np.ndarray:
-        """Systematic utility of China, the rival and third countries for ``units`` (rows) of a single run, without
-        noise or moving cost."""
-        offer, push = self.offers(view)
-        return location_utilities(self.p, offer, push, self.tastes[units], self.chinese_origin[units])
-
     def choose(
         self,
         location: np.ndarray,
