@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from test_reliability import TINY, cli  # small populations, 2016Q1-2019Q4, no figure; python -m sim in a subprocess
+from test_reliability import TINY, cli, foreground  # small populations, 2016Q1-2019Q4, no figure; python -m sim in a subprocess
 
 from sim.__main__ import parse_command, sweep_study
 from sim.config import Backend, load_config
@@ -149,11 +149,11 @@ def test_resume_with_another_config_is_refused_and_touches_nothing(tmp_path):
 
 
 def test_ctrl_c_stops_a_sweep_in_one_line_and_leaves_it_resumable(tmp_path):
-    # 40 short runs: with 8, a loaded machine let the last six finish between the second chunk's file and the signal
-    args = ["-m", *TINY, "replication=range(0,40)", "ensemble.chunk=1", "ensemble.workers=1"]
+    args = ["-m", *TINY, "replication=range(0,8)", "ensemble.chunk=1", "ensemble.workers=1"]
     env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
     proc = subprocess.Popen([sys.executable, "-m", "sim", *args, f"output.root={tmp_path}"], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=foreground)  # fmt: skip
     deadline = time.time() + 300
     while time.time() < deadline and len(list(tmp_path.glob("baseline/*/chunks/*.parquet"))) < 2:
         time.sleep(0.05)
@@ -166,7 +166,7 @@ def test_ctrl_c_stops_a_sweep_in_one_line_and_leaves_it_resumable(tmp_path):
     assert not (folder / "sweep.parquet").exists()
     resumed = cli(*args, f"output.root={tmp_path}", f"resume={folder}")
     assert resumed.returncode == 0, resumed.stderr
-    assert pd.read_parquet(folder / "sweep.parquet")["run"].nunique() == 40
+    assert pd.read_parquet(folder / "sweep.parquet")["run"].nunique() == 8
 
 
 def test_batches_are_whole_points_even_and_only_where_they_pay():

@@ -332,10 +332,18 @@ def test_500_models_one_after_another_are_freed():
 LONG = ["agents.public.n=200000", "output.plot=false"]  # a single run that lasts a few seconds
 
 
+def foreground() -> None:
+    """In the child before it starts: Ctrl-C as at a terminal. A process started with SIGINT ignored keeps ignoring it
+    (Python then installs no KeyboardInterrupt), and a pytest worker may ignore it after another test (Ray, the app's
+    server) changed its signals: the interrupt tests failed so, in CI only."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(args: list[str], root: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
     return subprocess.Popen([sys.executable, "-m", "sim", *args, f"output.root={root}"], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=foreground)  # fmt: skip
 
 
 def wait_for_incomplete(root: Path, proc: subprocess.Popen) -> None:
