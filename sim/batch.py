@@ -92,6 +92,17 @@ def per_run(fn: Callable[..., Any], *arrays: np.ndarray) -> Any:
     return out[:, None] if out.ndim == 1 else out
 
 
+def mean_within(values: np.ndarray, mask: np.ndarray, empty: float = 0.0) -> Any:
+    """Mean of ``values`` over the agents where ``mask`` holds (``empty`` where it holds for none), each run over its
+    own subset (:func:`per_run`: the subsets' sizes differ between runs)."""
+    return per_run(lambda v, m: float(v[m].mean()) if m.any() else empty, values, mask)
+
+
+def total_within(values: np.ndarray, mask: np.ndarray) -> Any:
+    """Sum of ``values`` over the agents where ``mask`` holds, each run over its own subset."""
+    return per_run(lambda v, m: float(v[m].sum()), values, mask)
+
+
 class Streams:
     """One quarter's random numbers for a batch: every draw is made for each run from that run's own generator and
     stacked on a leading axis, so row r holds exactly what run r draws alone (its generator from

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.central_state import AUDIENCES
-from sim.batch import mean, per_run
+from sim.batch import mean, mean_within
 
 if TYPE_CHECKING:
     from sim.model import SecuritizationModel
@@ -126,7 +126,7 @@ INDICATORS: dict[str, Indicator] = {
             "sanctioned_share",
             "share of Chinese firms on the rival's entity list",
             "share",
-            lambda m: per_run(lambda listed, chinese: float(listed[chinese].mean()), m.rival.entity_list, m.firms.chinese),
+            lambda m: mean_within(m.rival.entity_list, m.firms.chinese, empty=math.nan),
         ),
         Indicator(
             "domestic_input_share",
@@ -212,7 +212,7 @@ INDICATORS: dict[str, Indicator] = {
             "ties_chinese",
             "mean state ties of Chinese firms",
             "0-1",
-            lambda m: per_run(lambda ties, chinese: float(ties[chinese].mean()) if chinese.any() else 0.0, m.firms.ties, m.firms.chinese),
+            lambda m: mean_within(m.firms.ties, m.firms.chinese),
         ),
         Indicator("framing_local", "security framing of provinces' latest AI policies", "0-1", lambda m: mean(m.local.framing)),
         Indicator(

@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
 from sim.agents.population import Population, PopulationField, PopulationMember
-from sim.batch import each, mean, per_run, total
+from sim.batch import each, mean, per_run, total, total_within
 from sim.config import FirmsConfig
 from sim.perception import Perception
 from sim.timeline import Event
@@ -374,7 +374,7 @@ class Firms(Population):
     # --- aggregates --------------------------------------------------------------------------
     @property
     def china_capability(self) -> float:
-        return per_run(lambda c, m: float(c[m].sum()), self.capability, self.genuine & self.chinese) * self.scale
+        return total_within(self.capability, self.genuine & self.chinese) * self.scale
 
     @property
     def ai_economy(self) -> float:

@@ -9,7 +9,7 @@ import numpy as np
 from mesa import Agent
 
 from sim.agents.population import Actor
-from sim.batch import Streams, each, per_run, total, where
+from sim.batch import Streams, each, mean_within, per_run, total, total_within, where
 from sim.config import ListingVolume, RivalConfig
 from sim.perception import Perception
 from sim.timeline import Event, Quarter
@@ -130,7 +130,7 @@ class RivalState(Actor, Agent):
     def suspicion(self, firms: Any, candidates: np.ndarray) -> np.ndarray:
         """How much of a security risk the rival sees in each candidate: exp(tie_weight x ties) x (capability / candidates' mean)^k."""
         s = self.p.sanctions
-        mean_capability = per_run(lambda c, m: float(c[m].mean()) if m.any() else 0.0, firms.capability, candidates)
+        mean_capability = mean_within(firms.capability, candidates)
         relative = where(mean_capability > 0, firms.capability / np.where(mean_capability > 0, mean_capability, 1.0), 1.0)
         return np.exp(s.tie_weight * firms.ties) * relative**s.capability_weight * candidates
 
@@ -186,8 +186,8 @@ class RivalState(Actor, Agent):
             self.entity_list |= listed
             chinese = firms.chinese
             self.listed_share = total(listed) / np.maximum(total(chinese), 1)
-            chinese_capability = per_run(lambda c, m: float(c[m].sum()), firms.capability, chinese)
-            listed_capability = per_run(lambda c, m: float(c[m].sum()), firms.capability, listed)
+            chinese_capability = total_within(firms.capability, chinese)
+            listed_capability = total_within(firms.capability, listed)
             self.listed_capability_share = where(
                 chinese_capability > 0, listed_capability / np.where(chinese_capability > 0, chinese_capability, 1.0), 0.0
             )

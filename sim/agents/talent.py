@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from sim.agents.population import Population, PopulationField, PopulationMember
-from sim.batch import Streams, at_least, per_run, total
+from sim.batch import Streams, at_least, mean_within, per_run, total
 from sim.config import TalentConfig
 from sim.perception import Perception
 
@@ -25,12 +25,6 @@ TASTES = ("salary", "lab", "openness", "risk", "visa", "investigation")
 def opportunity(capability_ratio: float) -> float:
     """China's AI opportunity relative to the rival's, 2 r / (1 + r): 1 at parity, at most 2."""
     return 2.0 * capability_ratio / (1.0 + capability_ratio)
-
-
-def share_within(mask: np.ndarray, group: np.ndarray) -> Any:
-    """Share of ``group`` for which ``mask`` holds (0 for an empty group): a float for one run, an (R, 1) array for a
-    batch, each run's mean over its own group (sim.batch.per_run)."""
-    return per_run(lambda m, g: float(m[g].mean()) if g.any() else 0.0, mask, group)
 
 
 def location_utilities(p: TalentConfig, offer: np.ndarray, push: np.ndarray, w: np.ndarray, chinese: np.ndarray) -> np.ndarray:
@@ -153,11 +147,11 @@ class MobileTalent(Population):
 
     def foreign_in_china(self) -> Any:
         """Share of foreign-origin talent located in China."""
-        return share_within(self.location == Location.CHINA, ~self.chinese_origin)
+        return mean_within(self.location == Location.CHINA, ~self.chinese_origin)
 
     def chinese_in_rival(self) -> Any:
         """Share of Chinese-origin talent located in the rival (compared with Chinese students in the US, IIE Open Doors)."""
-        return share_within(self.location == Location.RIVAL, self.chinese_origin)
+        return mean_within(self.location == Location.RIVAL, self.chinese_origin)
 
     def china_talent_factor(self) -> Any:
         """Talent located in China relative to the start (drives Chinese firms' growth)."""
