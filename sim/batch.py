@@ -1,9 +1,12 @@
 """Runs advanced together (issue 12): the shapes of a batch, and its runs' random numbers.
 
-A batch is R runs of one configuration that differ only in their random streams (replications). An actor written for
-a batch keeps its runs on a leading axis: a per-agent quantity is an (R, n) array, a per-run quantity an (R, 1) array
-(a length-1 agent axis, so it broadcasts against the agents). A single run is the same code without the leading axis:
-(n,) arrays and floats. Each run of a batch gets the numbers it gets alone, value for value:
+A batch is R runs of one configuration that differ in their random streams (replications) and may differ in the
+values of real-valued parameters: such a field of the configuration holds a read-only (R, 1) array, one value per
+run (:func:`sim.ensemble.batch_config`; which parameters may: :func:`sim.ensemble.settable_per_run`), and the actors
+read it as any per-run quantity. An actor written for a batch keeps its runs on a leading axis: a per-agent quantity
+is an (R, n) array, a per-run quantity an (R, 1) array (a length-1 agent axis, so it broadcasts against the agents).
+A single run is the same code without the leading axis: (n,) arrays and floats. Each run of a batch gets the numbers
+it gets alone, value for value:
 
 - elementwise operations act row by row;
 - a reduction over a row's agents (:func:`mean`, :func:`total`) adds in the order it adds over a lone (n,) array
@@ -12,10 +15,11 @@ a batch keeps its runs on a leading axis: a per-agent quantity is an (R, n) arra
 - what has no row-by-row form with the same numbers (a sum over a subset that differs between runs, a sort of the
   eligible agents, a draw whose size differs between runs) runs once per row (:func:`per_run`, ``Streams.generators``);
 - what numpy computes differently from Python's scalars (``exp``, ``**``, ``sum`` of floats) runs in Python per run
-  (:func:`each`).
+  (:func:`each`), and a power whose exponent is a per-run parameter row by row (:func:`power`).
 
 Every actor steps a batch (tests/test_batch.py checks each against single runs, quarter by quarter, and the model's
-series: :func:`sim.run.build_batch`); the ensemble engine advances the replications of a point together.
+series: :func:`sim.run.build_batch`; and every parameter set per run); the ensemble engine advances together the
+replications of a point and the points that differ only in such parameters.
 """
 
 from __future__ import annotations
@@ -75,12 +79,42 @@ def at_least(x: Any, floor: float) -> Any:
     return np.maximum(x, floor) if per_run_values(x) else max(x, floor)
 
 
+def at_most(x: Any, ceiling: float) -> Any:
+    """min(x, ceiling) for a per-run value: Python's for one run, :func:`numpy.minimum` for a batch's (R, 1)."""
+    return np.minimum(x, ceiling) if per_run_values(x) else min(x, ceiling)
+
+
+def run_value(x: Any, r: int) -> Any:
+    """Run r's value of a per-run quantity: the number itself when the runs share it, else row r of an (R, 1) as a
+    Python float (code that runs once per run, on one run's arrays, takes a run's parameters this way)."""
+    return float(x[r, 0]) if per_run_values(x) else x
+
+
 def where(condition: Any, yes: Any, no: Any) -> Any:
     """``yes`` where ``condition`` holds, else ``no``: Python's conditional for one run's value (so a single run keeps
     its floats), :func:`numpy.where` for a batch's (R, 1) values. Both branches are evaluated: guard a division."""
     if not per_run_values(condition):
         return yes if condition else no
     return np.where(condition, yes, no)
+
+
+def power(base: Any, exponent: Any) -> Any:
+    """base ** exponent; a per-run exponent (a batch's (R, 1)) is applied row by row as a Python float, as each run
+    raises alone (numpy's ``**`` takes shortcuts for a scalar exponent, square and sqrt, that an array exponent does not)."""
+    if not per_run_values(exponent):
+        return base**exponent
+    base = np.broadcast_to(base, np.broadcast_shapes(np.shape(base), np.shape(exponent)))
+    return np.stack([row**e for row, e in zip(base, np.ravel(exponent).tolist(), strict=True)])
+
+
+def by_category(values: Sequence[Any], category: np.ndarray) -> np.ndarray:
+    """Each agent's value of its category (``values`` one per category, ``category`` an index per agent). A per-run
+    value (a batch's (R, 1)) goes into its run's row of an (R, K) table, from which each run selects its own agents'
+    values: selection, so the numbers are each run's."""
+    if not any(per_run_values(v) for v in values):
+        return np.array(values)[category]
+    table = np.hstack([np.broadcast_to(v, (category.shape[0], 1)) for v in values])
+    return np.take_along_axis(table, category, axis=-1)
 
 
 def per_run(fn: Callable[..., Any], *arrays: np.ndarray) -> Any:

@@ -34,14 +34,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.config import Backend, ConfigError, EnsembleConfig, SimConfig
+from sim.config import NOT_MODEL, Backend, ConfigError, EnsembleConfig, SimConfig, config_value
 from sim.io import clean_stale, reserve
 
 FIXED = ["run", "replication", "seed"]  # the columns before the swept keys
 SERIES = ["step", "quarter", "indicator", "value"]  # and after them
-BATCH_CITIZENS = 200_000  # automatic batch (ensemble.batch=0): runs of a point together up to this many citizens
+BATCH_CITIZENS = 200_000  # automatic batch (ensemble.batch=0): runs together up to this many citizens
 MAX_BATCH = 32
 MIN_BATCH = 4
+Spec = tuple[int, int, dict[str, float], int, dict[str, Any]]  # a run: its number, base, values, replication, label
 ROW_GROUP = 1 << 20  # rows per row group of sweep.parquet: a constant, so the file's bytes do not depend on chunking
 
 
@@ -86,9 +87,19 @@ class Study:
     def size(self) -> int:
         return len(self.points) * len(self.replications)
 
+    def together(self) -> int:
+        """How many consecutive runs may share a batch: the whole study when its points differ only in parameters
+        that can be set per run (sampled designs, sweeps over numbers: :func:`settable_per_run`), else a point's replications."""
+        if len({base for base, _ in self.points}) == 1 and len({tuple(values) for _, values in self.points}) == 1:
+            base, first = self.bases[self.points[0][0]], self.points[0][1]
+            differ = [k for k in first if any(values[k] != first[k] for _, values in self.points)]
+            if all(settable_per_run(base, k) for k in differ):
+                return self.size
+        return len(self.replications)
+
     def chunks(self, size: int, batch: int = 1) -> list[Chunk]:
         """Consecutive runs cut into chunks of ``size``; each carries only the bases its runs need, and advances at
-        most ``batch`` runs of a point together (which changes no number: :func:`run_chunk`)."""
+        most ``batch`` runs together (which changes no number: :func:`run_chunk`)."""
         out = []
         for start in range(0, self.size, size):
             runs = range(start, min(start + size, self.size))
@@ -109,9 +120,9 @@ class Chunk:
 
     id: int
     bases: dict[int, SimConfig]
-    runs: list[tuple[int, int, dict[str, float], int, dict[str, Any]]]  # run, base, values, replication, label
+    runs: list[Spec]
     keep: Keep
-    batch: int = 1  # runs of one point advanced together
+    batch: int = 1  # at most this many runs advanced together
 
 
 def with_values(config: SimConfig, values: Mapping[str, Any]) -> SimConfig:
@@ -134,20 +145,48 @@ def with_values(config: SimConfig, values: Mapping[str, Any]) -> SimConfig:
             node[int(leaf)] = value
         else:
             old = getattr(node, leaf)
-            setattr(node, leaf, type(old)(value) if type(old) in (int, float) and not isinstance(value, bool) else value)
+            cast = type(old) in (int, float) and not isinstance(value, bool | np.ndarray)  # an array: per-run values
+            setattr(node, leaf, type(old)(value) if cast else value)
     return new
 
 
+def settable_per_run(config: SimConfig, name: str) -> bool:
+    """Whether parameter ``name`` may take a different value in each run of a batch (tests/test_batch.py runs every
+    one per run against the runs alone): a model's real-valued parameter, except the number of agents, the firms'
+    profile shares (a probability vector of one draw) and an audience's random-utility ``noise`` (only a run with
+    noise draws it, so a noiseless run beside a noisy one would draw numbers it does not draw alone)."""
+    top = name.split(".")[0]
+    if top in NOT_MODEL or top == "agents" or name.endswith(".noise") or (name.startswith("firms.profiles.") and name.endswith(".share")):
+        return False
+    try:
+        return type(config_value(config, name)) is float
+    except AttributeError:
+        return False
+
+
+def batch_config(base: SimConfig, values: Sequence[Mapping[str, Any]]) -> SimConfig:
+    """``base`` with each run's values: a value every run shares set as itself, one that differs as a read-only (R, 1)
+    array of the runs' values (:mod:`sim.batch`; read-only, so no actor can change a run's parameter in place)."""
+    shared = {k: v for k, v in values[0].items() if all(vals[k] == v for vals in values[1:])}
+    differing = {}
+    for key in values[0]:
+        if key not in shared:
+            column = np.array([float(vals[key]) for vals in values])[:, None]
+            column.flags.writeable = False
+            differing[key] = column
+    return with_values(base, {**shared, **differing}) if values[0] else base
+
+
 def run_chunk(chunk: Chunk) -> tuple[int, pa.Table]:
-    """Run a chunk (in a worker) and return its rows as one Arrow table. Consecutive runs of one point advance
-    together as a batch of at most ``chunk.batch`` runs (:func:`sim.run.build_batch`), each run's series exactly
-    what it gives alone; a point's lone run is a single run."""
+    """Run a chunk (in a worker) and return its rows as one Arrow table. Consecutive runs that may share a batch
+    (:func:`may_share`: a point's replications, points that differ only in parameters set per run) advance together,
+    at most ``chunk.batch`` of them (:func:`sim.run.build_batch`, :func:`batch_config`), each run's series exactly what
+    it gives alone; a lone run is a single run."""
     from sim.run import build_batch, build_model, series
 
     tables = []
-    for group in batches(chunk.runs, chunk.batch):
-        _, base, values, _, _ = group[0]
-        config = with_values(chunk.bases[base], values) if values else chunk.bases[base]
+    for group in batches(chunk.runs, chunk.batch, chunk.bases):
+        config = batch_config(chunk.bases[group[0][1]], [values for _, _, values, _, _ in group])
         if len(group) == 1:
             model = build_model(dataclasses.replace(config, replication=group[0][3]))
         else:
@@ -160,18 +199,28 @@ def run_chunk(chunk: Chunk) -> tuple[int, pa.Table]:
     return chunk.id, pa.concat_tables(tables)
 
 
-def batches(runs: list[tuple[int, int, dict[str, float], int, dict[str, Any]]], size: int) -> Iterator[list]:
-    """Consecutive runs of the same point (base and values), in batches of at most ``size``, as even as can be (34
-    runs in batches of 32 would leave a slow batch of 2: 17 and 17)."""
+def batches(runs: list[Spec], size: int, bases: Mapping[int, SimConfig]) -> Iterator[list]:
+    """Consecutive runs that may advance together (:func:`may_share`), in batches of at most ``size``, as even as can
+    be (34 runs in batches of 32 would leave a slow batch of 2: 17 and 17)."""
     group: list = []
     for spec in [*runs, None]:
-        if group and (spec is None or spec[1:3] != group[0][1:3]):
+        if group and (spec is None or not may_share(group[0], spec, bases)):
             parts = math.ceil(len(group) / size)
             cuts = [len(group) * k // parts for k in range(parts + 1)]
             yield from (group[a:b] for a, b in zip(cuts, cuts[1:], strict=False))
             group = []
         if spec is not None:
             group.append(spec)
+
+
+def may_share(a: Spec, b: Spec, bases: Mapping[int, SimConfig]) -> bool:
+    """Whether two runs may share a batch: one base, the same swept keys, and any value they differ in one that can
+    be set per run (:func:`settable_per_run`). Replications of a point always can; so can sampled points (Sobol samples,
+    posterior draws) and sweeps over numbers."""
+    (_, base, values, _, _), (_, other_base, other, _, _) = a, b
+    if base != other_base or values.keys() != other.keys():
+        return False
+    return all(values[k] == other[k] or settable_per_run(bases[base], k) for k in values)
 
 
 def rows(
@@ -215,25 +264,27 @@ def workers(settings: EnsembleConfig) -> int:
 
 def chunk_size(settings: EnsembleConfig, study: Study) -> int:
     """``ensemble.chunk`` runs, or (0) about eight chunks per worker, at most 100 runs, so progress moves and the
-    last chunks do not leave workers idle for long; when a point's replications advance together, a multiple of
-    them (or of the batch), so a chunk cuts no batch short."""
+    last chunks do not leave workers idle for long; when runs advance together, a multiple of the batch (or of the
+    runs that may share one), so a chunk cuts no batch short."""
     if settings.chunk > 0:
         return settings.chunk
     size = max(1, min(100, math.ceil(study.size / (8 * workers(settings)))))
     batch = batch_size(settings, study)
-    unit = min(batch, len(study.replications)) if batch > 1 else 1
+    unit = min(batch, study.together()) if batch > 1 else 1
     return max(unit, size - size % unit)
 
 
 def batch_size(settings: EnsembleConfig, study: Study) -> int:
-    """``ensemble.batch`` runs of a point advanced together, or (0) as many as hold BATCH_CITIZENS citizens between
-    them, at most MAX_BATCH, and none (1) below MIN_BATCH, or for fewer replications a point: a batch's arrays grow
-    with it, past a few hundred thousand citizens a run's own arrays are large enough that advancing runs together
-    saves little, and a batch of two is slower than two runs alone (benchmarks/bench_ensemble.py)."""
+    """``ensemble.batch`` runs advanced together, or (0) as many as hold BATCH_CITIZENS citizens between them, at most
+    MAX_BATCH and at most an even share of the study per worker (every worker gets a batch), and none (1) below
+    MIN_BATCH or when fewer runs than that may share a batch (:meth:`Study.together`): a batch's arrays grow with it,
+    past a few hundred thousand citizens a run's own arrays are large enough that advancing runs together saves
+    little, and a batch of two is slower than two runs alone (benchmarks/bench_ensemble.py)."""
     if settings.batch > 0:
         return settings.batch
     size = min(MAX_BATCH, BATCH_CITIZENS // max(max(base.agents.public.n for base in study.bases), 1))
-    return size if size >= MIN_BATCH and len(study.replications) >= MIN_BATCH else 1
+    size = min(size, math.ceil(study.size / workers(settings)))
+    return size if size >= MIN_BATCH and study.together() >= MIN_BATCH else 1
 
 
 def execute(chunks: Sequence[Chunk], settings: EnsembleConfig, scratch: Path, root: Path) -> Iterator[tuple[int, pa.Table]]:

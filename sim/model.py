@@ -8,7 +8,7 @@ import numpy as np
 from mesa import DataCollector, Model
 
 from sim.agents import ACTORS, Actor
-from sim.batch import Streams, where
+from sim.batch import Streams, at_least, at_most, where
 from sim.config import SimConfig, load_config
 from sim.indicators import INDICATORS
 from sim.perception import Perception
@@ -116,7 +116,7 @@ class SecuritizationModel(Model):
     # --- events -----------------------------------------------------------------------------------
     def apply(self, event: Event) -> None:
         if event.kind == "ai_salience":
-            self.salience = min(1.0, max(0.0, self.salience + event.params["delta"]))
+            self.salience = at_most(at_least(self.salience + event.params["delta"], 0.0), 1.0)
         for actor in self.actors.values():
             actor.on_event(event)
 
@@ -126,7 +126,7 @@ class SecuritizationModel(Model):
         self.quarter_index = self.start.index + t
         for event in self.timeline.at(t):
             self.apply(event)
-        self.salience = min(1.0, self.salience + self.config.economy.salience_trend)
+        self.salience = at_most(self.salience + self.config.economy.salience_trend, 1.0)
         view = self.perceive()
         for actor in self.actors.values():
             actor.step(view)

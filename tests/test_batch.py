@@ -18,8 +18,12 @@ from mesa import Model
 
 from sim.agents import ACTORS
 from sim.batch import Streams, mean, per_run, share, total
+from sim.config import ConfigError, config_value, dotted, validate
+from sim.ensemble import batch_config, settable_per_run, with_values
+from sim.model import SecuritizationModel
+from sim.parameters import schema_field
 from sim.perception import Perception
-from sim.run import build_batch, build_model, series, simulate
+from sim.run import build_batch, build_model, series, simulate, stream_seed
 
 ACTORS_BY_NAME = {spec.name: spec for spec in ACTORS}
 
@@ -207,3 +211,59 @@ def test_a_batch_of_one_is_the_single_run(small_config):
     batch.run()
     _, alone = simulate(dataclasses.replace(config, replication=2))
     np.testing.assert_array_equal(series(batch)[3][0].ravel(), alone["value"].to_numpy())
+
+
+def moved_parameters(config) -> dict[str, float]:
+    """Every parameter the ensemble engine may set per run (:func:`sim.ensemble.settable_per_run`), each with a value
+    other than its default that passes every range and cross-field rule."""
+    names = [name for name in dotted(dataclasses.asdict(config)) if settable_per_run(config, name)]
+    moved = {}
+    for name in names:
+        default = config_value(config, name)
+        lo, hi = schema_field(name)[1].metadata["range"]
+        for value in (default * 1.1, default * 0.9) if default else (lo + 0.1 * min(hi - lo, 1.0),):
+            value = min(max(value, lo), hi)
+            try:
+                validate(with_values(config, {name: value}))
+            except ConfigError:
+                continue
+            if value != default:
+                moved[name] = value
+                break
+    return moved
+
+
+def test_every_parameter_set_per_run_gives_each_run_its_series_alone(small_config):
+    """The engine batches points that differ only in these parameters (Sobol samples, posterior draws, sweeps over
+    numbers): one batch in which run j moves parameter j alone must give each run exactly its series alone."""
+    config = small_config()
+    moved = moved_parameters(config)
+    assert len(moved) > 250  # every behavioural parameter of the model but the sizes, noise and profile shares
+    runs = [{**{k: config_value(config, k) for k in moved}, name: value} for name, value in moved.items()]
+    batch = SecuritizationModel(batch_config(config, runs), rng=[np.random.default_rng(stream_seed(config.seed, 0)) for _ in runs])
+    batch.run()
+    matrix = series(batch)[3]
+    differs = 0
+    for r, (name, value) in enumerate(moved.items()):
+        _, alone = simulate(with_values(config, {name: value}))
+        np.testing.assert_array_equal(matrix[r].ravel(), alone["value"].to_numpy(), err_msg=f"{name}={value} set per run")
+        differs += not np.array_equal(matrix[r], matrix[0])
+    assert differs > len(moved) // 2  # the parameters act, so a run given another's value would be caught
+
+
+def test_points_sampled_together_give_each_run_its_series_alone(small_config):
+    """Sampled points move every parameter at once (a Sobol design) and read-only arrays: no actor changes a run's
+    parameter in place."""
+    config = small_config("central.strategy=adaptive")
+    moved = moved_parameters(config)
+    rng = np.random.default_rng(5)
+    default = {k: config_value(config, k) for k in moved}
+    runs = [{k: default[k] + rng.uniform() * (v - default[k]) for k, v in moved.items()} for _ in range(3)]  # inside the ranges
+    for values in runs:
+        validate(with_values(config, values))  # and the cross-field rules
+    batch = SecuritizationModel(batch_config(config, runs), rng=[np.random.default_rng(stream_seed(config.seed, r)) for r in range(3)])
+    batch.run()
+    matrix = series(batch)[3]
+    for r, values in enumerate(runs):
+        _, alone = simulate(dataclasses.replace(with_values(config, values), replication=r))
+        np.testing.assert_array_equal(matrix[r].ravel(), alone["value"].to_numpy(), err_msg=f"sample {r}")

@@ -90,7 +90,7 @@ def decide_adoption(
         if rng is None:
             raise ValueError("decide_adoption: a random-utility rule (noise > 0) needs rng")
         utility += p.noise * rng.logistic(size=np.shape(utility)[-1:])  # one run's agents (sim.batch.Streams stacks the runs)
-    if adopted is None or p.switching_cost == 0:
+    if adopted is None or not np.any(p.switching_cost):  # a batch's runs may differ: the general rule is exact at 0
         return np.greater_equal(utility, 0.0, out=out)
     # adopters need utility >= -cost, others >= +cost: shift by cost, back by 2 cost where adopted
     utility -= p.switching_cost

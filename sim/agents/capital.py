@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.agents.population import Population, PopulationField, PopulationMember
 from sim.agents.talent import opportunity
-from sim.batch import Streams, at_least, each, mean, total
+from sim.batch import Streams, at_least, each, mean, per_run_values, total
 from sim.config import CapitalConfig
 from sim.perception import Perception
 
@@ -67,10 +67,14 @@ class ForeignCapital(Population):
     def step(self, view: Perception) -> None:
         p = self.p
         annual = each(lambda g: (1.0 + g) ** 4 - 1.0, view.world.ai_economy_growth)
-        self.expected_growth += (1.0 - p.memory) * (annual - self.expected_growth)
+        # not in place: it starts as the configured elsewhere_growth, a batch's (R, 1) array when the runs differ in it
+        self.expected_growth = self.expected_growth + (1.0 - p.memory) * (annual - self.expected_growth)
         movers = self.rng.random(self.n) < p.reconsider  # a mask: in a batch, the runs' movers in run order
         gain = self.advantage(view, movers)
-        gain += np.where(self.in_china[movers], p.switching_cost, -p.switching_cost)
+        cost = p.switching_cost
+        if per_run_values(cost):  # each run's cost for each of its movers
+            cost = np.broadcast_to(cost, self.in_china.shape)[movers]
+        gain += np.where(self.in_china[movers], cost, -cost)
         rng = self.rng
         if isinstance(rng, Streams):  # each run draws for its own movers, as many as it has
             draws = [g.gumbel(size=(2, k)) for g, k in zip(rng.generators, np.count_nonzero(movers, axis=-1), strict=True)]

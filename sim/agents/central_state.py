@@ -9,7 +9,7 @@ import numpy as np
 from mesa import Agent
 
 from sim.agents.population import Actor
-from sim.batch import each, exp
+from sim.batch import at_most, each, exp
 from sim.config import CentralConfig, Strategy
 from sim.perception import Perception
 from sim.timeline import Event
@@ -70,7 +70,7 @@ class CentralState(Actor, Agent):
         """A risk-governance act (a national-security meeting, an international declaration): the centre restates the
         mix of its framing at once, and a monitoring system improves how much of the incidents it sees."""
         self.risk_window = True
-        self.early_warning = min(1.0, self.early_warning + early_warning)
+        self.early_warning = at_most(self.early_warning + early_warning, 1.0)
 
     def open_policy_window(self, funding: float, targets: bool) -> None:
         """A plan document: funds the AI campaign, may set industry targets, and lets the centre restate its framing at once."""
@@ -79,12 +79,12 @@ class CentralState(Actor, Agent):
         self.targets_set = self.targets_set or targets
 
     def target_path(self, decimal_year: float) -> float:
-        """The plan's AI-industry target, log-linear between the 2020, 2025 and 2030 targets (the quarter, and so the
-        target, is the same for every run of a batch)."""
+        """The plan's AI-industry target, log-linear between the 2020, 2025 and 2030 targets (the quarter is the same
+        for every run of a batch; the targets are too unless the runs' parameters differ)."""
         e = self.model.config.economy
         points = [(2020.75, e.target_2020), (2025.75, e.target_2025), (2030.75, e.target_2030)]
         (t0, v0), (t1, v1) = (points[0], points[1]) if decimal_year <= points[1][0] else (points[1], points[2])
-        return math.exp(math.log(v0) + (math.log(v1) - math.log(v0)) * (decimal_year - t0) / (t1 - t0))
+        return each(lambda a, b: math.exp(math.log(a) + (math.log(b) - math.log(a)) * (decimal_year - t0) / (t1 - t0)), v0, v1)
 
     def target_gap(self, view: Perception) -> float:
         """The shortfall of the AI industry against the plan's target path, once a plan has set targets."""
@@ -114,7 +114,7 @@ class CentralState(Actor, Agent):
         race = np.maximum(view.rival.securitization, self.target_gap(view))
         desired = np.minimum(1.0, np.maximum(0.0, p.risk_weight + p.risk_incidents * self.seen_incidents(view) - p.risk_race * race))
         speed = p.window_speech if self.risk_window else p.routine_speech
-        self.risk_share += speed * (desired - self.risk_share)
+        self.risk_share = self.risk_share + speed * (desired - self.risk_share)
         self.risk_window = False
 
     def framing_for(self, threat: float) -> float:
@@ -179,7 +179,7 @@ class CentralState(Actor, Agent):
         self.acceptance = (each(lambda *shares: sum(shares), *adoption[:-1]) + adoption[-1]) / len(AUDIENCES)
         self.measures = self.securitization * self.acceptance
         target = np.minimum(1.0, self.p.involvement_base + self.p.involvement * self.measures)
-        self.involvement += self.p.involvement_speed * (target - self.involvement)
+        self.involvement = self.involvement + self.p.involvement_speed * (target - self.involvement)
 
     @property
     def extraordinary_funding(self) -> float:

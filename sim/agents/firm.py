@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
 from sim.agents.population import Population, PopulationField, PopulationMember
-from sim.batch import each, mean, per_run, total, total_within
+from sim.batch import by_category, each, mean, per_run, power, total, total_within
 from sim.config import FirmsConfig
 from sim.perception import Perception
 from sim.timeline import Event
@@ -62,7 +62,7 @@ def unit_cost(share: np.ndarray | float, price: float, elasticity: float) -> np.
     """
     rho = elasticity / (1.0 + elasticity)
     share = np.asarray(share, dtype=float)
-    return ((share / price) ** rho + (1.0 - share) ** rho) ** (-1.0 / rho)
+    return power(power(share / price, rho) + power(1.0 - share, rho), -1.0 / rho)
 
 
 def relative_to_chinese_mean(ties: np.ndarray, chinese: np.ndarray, floor: float | None) -> np.ndarray:
@@ -118,7 +118,7 @@ class Firms(Population):
         shares = np.array([pr.share for pr in profiles])
         self.kind = rng.choice(len(FirmKind), size=n, p=shares / shares.sum())
         shape = self.kind.shape  # (n,), or (runs, n) for a batch (sim.batch)
-        pick = lambda attr: np.array([getattr(pr, attr) for pr in profiles])[self.kind]  # noqa: E731
+        pick = lambda attr: by_category([getattr(pr, attr) for pr in profiles], self.kind)  # noqa: E731
         self.capability = pick("capability0") * rng.lognormal(0.0, p.capability_sigma, n)
         self.genuine = rng.random(n) < pick("genuine")
         self.ties = np.clip(pick("ties0") * rng.lognormal(0.0, p.profile_sigma, n), 0.0, 1.0)
@@ -132,10 +132,11 @@ class Firms(Population):
         self.washing_cost = rng.lognormal(np.log(p.washing_cost_median), p.washing_cost_sigma, n)
         self.obligation = pick("obligation")
         self.domestic_price = 1.0 + p.domestic_premium0
-        open_share = open_domestic_share(self.domestic_price, p.trade_elasticity)
+        open_share = each(open_domestic_share, self.domestic_price, p.trade_elasticity)
         self.domestic_share = np.full(shape, open_share)
         self.domestic_experience = 0.0
-        self.reference_cost = float(unit_cost(open_share, self.domestic_price, p.trade_elasticity)) if n else 1.0
+        reference = each(lambda s, pr, e: float(unit_cost(s, pr, e)), open_share, self.domestic_price, p.trade_elasticity)
+        self.reference_cost = reference if n else 1.0
         self.efficiency = np.ones(shape)
         self.loss_imposed = np.zeros(shape)
         self.loss_chosen = np.zeros(shape)
@@ -165,7 +166,7 @@ class Firms(Population):
     @property
     def sanction_risk(self) -> float:
         """Chance of being listed within the planning horizon at the hazard observed lately."""
-        return 1.0 - each(lambda h: (1.0 - h) ** self.p.risk_horizon, self.hazard)
+        return 1.0 - each(lambda h, horizon: (1.0 - h) ** horizon, self.hazard, self.p.risk_horizon)
 
     def own_risk(self) -> np.ndarray:
         """Firms know listings target state ties: a firm scales the common risk by its relative ties."""
@@ -197,14 +198,14 @@ class Firms(Population):
         eps, price = p.trade_elasticity, self.domestic_price
         supply_risk = np.minimum(1.0, export_controls * self.chinese + risk)
         relative_price = price / ((1.0 + p.risk_weight * supply_risk) * (1.0 + p.directive_weight * directive * self.ties))
-        best = 1.0 / (1.0 + relative_price**eps)
+        best = 1.0 / (1.0 + power(relative_price, eps))
         cut = np.maximum(export_controls * self.chinese, self.sanctioned * severity)
         self.domestic_share = np.maximum(self.domestic_share + p.sourcing_speed * (best - self.domestic_share), cut)
-        open_share = each(lambda pr: open_domestic_share(pr, eps), price)
+        open_share = each(open_domestic_share, price, eps)
         cost = unit_cost(self.domestic_share, price, eps)
         constrained = unit_cost(np.maximum(open_share, cut), price, eps)
         self.efficiency = self.reference_cost / cost
-        frontier = each(lambda s, pr: unit_cost(s, pr, eps), open_share, price)
+        frontier = each(unit_cost, open_share, price, eps)
         self.loss_imposed = np.maximum(0.0, 1.0 - frontier / constrained)  # >= 0 up to rounding
         self.loss_chosen = np.maximum(0.0, 1.0 - constrained / cost)
         return cut
@@ -218,7 +219,7 @@ class Firms(Population):
         p = self.p
         self.domestic_experience += mean(self.domestic_share)
         start = 1.0 + p.domestic_premium0
-        decay = each(lambda e: (1.0 + e / p.learning_scale) ** (-p.learning), self.domestic_experience)
+        decay = each(lambda e, scale, rate: (1.0 + e / scale) ** (-rate), self.domestic_experience, p.learning_scale, p.learning)
         self.domestic_price = p.domestic_price_floor + (start - p.domestic_price_floor) * decay
 
     def allocate_subsidies(self, pool: float) -> None:
@@ -279,7 +280,7 @@ class Firms(Population):
         intensity = self.subsidy / (self.subsidy + self.revenue / 4.0 + 1e-12)
         catch_up = np.maximum(0.0, 1.0 + p.catch_up * (1.0 - capability_ratio))
         growth = p.growth * catch_up * self.efficiency * (1.0 + p.subsidy_boost * intensity)
-        growth *= each(lambda d, t: d**p.data_weight * t**p.talent_weight, data_factor, talent_factor)
+        growth *= each(lambda d, t, dw, tw: d**dw * t**tw, data_factor, talent_factor, p.data_weight, p.talent_weight)
         growth *= 1.0 - p.foreign_funding + p.foreign_funding * capital_factor
         growth *= (1.0 - self.security) / (1.0 - p.security0)  # security spending is not capability investment
         self.capability *= 1.0 + growth * self.genuine
@@ -290,7 +291,7 @@ class Firms(Population):
         the run starts with (constant-elasticity import demand, the elasticity of the firms' input choice)."""
         p = self.p
         relative = (1.0 + tariff) / (1.0 + self.model.config.economy.tariff0)
-        return 1.0 - p.rival_market * (1.0 - each(lambda r: r ** (-p.trade_elasticity), relative))
+        return 1.0 - p.rival_market * (1.0 - each(lambda r, e: r ** (-e), relative, p.trade_elasticity))
 
     def earn(
         self,

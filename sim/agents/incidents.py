@@ -43,7 +43,7 @@ class Incidents(Actor):
     def hazard(self, security: np.ndarray, diffusion: float) -> np.ndarray:
         """Each firm's incident rate this quarter [1/quarter]."""
         p = self.p
-        return p.base_rate * each(lambda d: d**p.democratization, diffusion) * p.protection_half / (p.protection_half + security)
+        return p.base_rate * each(lambda d, k: d**k, diffusion, p.democratization) * p.protection_half / (p.protection_half + security)
 
     def observe(self) -> dict[str, Any]:
         return {"hit": self.hit, "hit_share": self.hit_share, "alarm": self.alarm, "count": self.count, "diffusion": self.diffusion}

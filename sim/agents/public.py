@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
 from sim.agents.population import Population, PopulationField, PopulationMember
-from sim.batch import Streams, mean, share
+from sim.batch import Streams, at_least, mean, per_run_values, run_value, share
 from sim.config import PublicConfig
 from sim.perception import Perception
 from sim.timeline import Event
@@ -43,10 +43,10 @@ def small_world(rng: np.random.Generator, n: int, degree: int, rewire: float) ->
     return adj
 
 
-def networks(rng: np.random.Generator | Streams, n: int, degree: int, rewire: float) -> sp.csr_matrix | list[sp.csr_matrix]:
-    """The public's network; for a batch, each run's own."""
+def networks(rng: np.random.Generator | Streams, n: int, degree: int, rewire: Any) -> sp.csr_matrix | list[sp.csr_matrix]:
+    """The public's network; for a batch, each run's own (with its own ``rewire``, a number or per-run (R, 1))."""
     if isinstance(rng, Streams):
-        return [small_world(g, n, degree, rewire) for g in rng.generators]
+        return [small_world(g, n, degree, run_value(rewire, r)) for r, g in enumerate(rng.generators)]
     return small_world(rng, n, degree, rewire)
 
 
@@ -78,7 +78,7 @@ class Public(Population):
         self.belief = self.belief0.copy()
         self.threshold = initial_thresholds(rng, n, p.audience)
         self.adopted = np.zeros(shape, dtype=bool)
-        self.tolerance = np.full(shape, p.tolerance0)
+        self.tolerance = np.full(shape, p.tolerance0)  # a per-run (R, 1) fills its run's row
         self.discontent = np.zeros(shape)
         self.initial_tolerance = p.tolerance0
         # buffers reused every quarter (no per-step allocation at 10^5-10^6 citizens); the next belief is
@@ -116,7 +116,7 @@ class Public(Population):
             "adoption": self.adoption_share,
             "discontent": self.mean_discontent,
             "tolerance": self.mean_tolerance,
-            "data_factor": np.maximum(self.mean_tolerance / max(self.initial_tolerance, 1e-9), 0.0),
+            "data_factor": np.maximum(self.mean_tolerance / at_least(self.initial_tolerance, 1e-9), 0.0),
         }
 
     def step(self, view: Perception) -> None:
@@ -135,7 +135,10 @@ class Public(Population):
         displaced = draws < np.multiply(p.displacement_rate * automation, self.job_risk, out=self._reach)
         self.discontent *= 1.0 - p.discontent_decay
         hit = self.discontent[displaced]
-        self.discontent[displaced] = hit + p.discontent_gain * (1.0 - hit)
+        gain = p.discontent_gain  # a batch's runs may differ: each displaced citizen takes its run's
+        if per_run_values(gain):
+            gain = np.broadcast_to(gain, displaced.shape)[displaced]
+        self.discontent[displaced] = hit + gain * (1.0 - hit)
         target = np.subtract(self.belief, a.belief0_mean, out=self._scratch)
         target *= p.tolerance_belief
         target += p.tolerance0
