@@ -235,8 +235,9 @@ def moved_parameters(config) -> dict[str, float]:
 
 def test_every_parameter_set_per_run_gives_each_run_its_series_alone(small_config):
     """The engine batches points that differ only in these parameters (Sobol samples, posterior draws, sweeps over
-    numbers): one batch in which run j moves parameter j alone must give each run exactly its series alone."""
-    config = small_config()
+    numbers): one batch in which run j moves parameter j alone must give each run exactly its series alone (to 2022,
+    past the sanctions, incidents and risk-governance acts, to keep its 270 runs short)."""
+    config = small_config("time.end=2022Q4")
     moved = moved_parameters(config)
     assert len(moved) > 250  # every behavioural parameter of the model but the sizes, noise and profile shares
     runs = [{**{k: config_value(config, k) for k in moved}, name: value} for name, value in moved.items()]

@@ -19,7 +19,7 @@ from test_reliability import TINY, cli, foreground  # small populations, 2016Q1-
 
 from sim.__main__ import parse_command, sweep_study
 from sim.config import Backend, load_config
-from sim.ensemble import Study, SweepFolder, batch_size, batches, chunk_size, run_study
+from sim.ensemble import Study, SweepFolder, batch_size, batches, chunk_size, run_study, wide
 from sim.run import simulate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,6 +60,21 @@ def test_results_do_not_depend_on_backend_chunk_size_workers_or_batch(tmp_path):
         {"backend": Backend.serial, "chunk": 12, "batch": 2},  # and a batch of two, then one
     ):
         assert run_study(s, settings(command, **changes), tmp_path).equals(reference), changes
+
+
+def test_points_that_differ_in_numbers_advance_together_and_give_the_same_results(tmp_path):
+    """A sampled design (points that differ only in real-valued parameters, with per-point replications as the
+    posterior draws have them) in batches across points equals every run alone."""
+    config = load_config(TINY)
+    keys = ("central.threshold", "rival.mirror", "public.network.rewire")
+    points = [(0, dict(zip(keys, (0.3 + 0.05 * k, 0.2 + 0.1 * k, 0.05 + 0.05 * k), strict=True))) for k in range(4)]
+    s = Study([config], points, [{"k": k} for k in range(4)], [0, 1], offsets=[0, 3, 1, 7])
+    assert s.together() == 8
+    alone = run_study(s, dataclasses.replace(config.ensemble, progress=False, backend=Backend.serial, batch=1), tmp_path)
+    together = run_study(s, dataclasses.replace(config.ensemble, progress=False, backend=Backend.serial, batch=8), tmp_path)
+    assert together.equals(alone)
+    values = wide(alone)
+    assert not values[0].equals(values[2])  # the points differ, so a run given another's values would be caught
 
 
 def test_sweep_files_are_byte_identical_across_chunk_sizes_and_workers(tmp_path):
@@ -173,26 +188,33 @@ def test_batches_are_whole_points_even_and_only_where_they_pay():
     config = load_config()
     ten_thousand = dataclasses.replace(config.ensemble, workers=2)
 
-    def of(replications: int, points: int = 1, citizens: int = 10_000) -> Study:
+    def of(replications: int, points: int = 1, citizens: int = 10_000, key: str = "central.threshold") -> Study:
         base = dataclasses.replace(
             config, agents=dataclasses.replace(config.agents, public=dataclasses.replace(config.agents.public, n=citizens))
         )
         return Study(
             [base],
-            [(0, {"central.threshold": 0.1 * k}) for k in range(points)],
+            [(0, {key: 0.1 * k}) for k in range(points)],
             [{"k": k} for k in range(points)],
             list(range(replications)),
         )
 
-    assert batch_size(ten_thousand, of(8)) == 20  # 200,000 citizens' worth
-    assert batch_size(ten_thousand, of(3)) == 1  # below four replications: alone is faster
+    assert batch_size(ten_thousand, of(40)) == 20  # 200,000 citizens' worth
+    assert batch_size(ten_thousand, of(8)) == 4  # an even share for each of the two workers
+    assert batch_size(ten_thousand, of(3)) == 1  # below four runs: alone is faster
     assert batch_size(ten_thousand, of(8, citizens=80_000)) == 1  # a batch of two would be slower
     assert batch_size(dataclasses.replace(ten_thousand, batch=2), of(3)) == 2  # as asked
+    # points that differ only in a real-valued parameter share batches; in a count (a structural choice) they do not
+    assert of(3, points=18).together() == 54 and batch_size(ten_thousand, of(3, points=18)) == 20
+    assert of(3, points=18, key="agents.firms.n").together() == 3 and batch_size(ten_thousand, of(3, points=18, key="agents.firms.n")) == 1
     big = of(1000)
     size = chunk_size(ten_thousand, big)
     assert size <= 100 and size % 20 == 0 and big.size // size >= 8  # whole batches, and every worker busy
-    assert chunk_size(ten_thousand, of(8, points=18)) % 8 == 0  # whole points
+    assert chunk_size(ten_thousand, of(8, points=18, key="agents.firms.n")) % 8 == 0  # whole points
+    bases = {0: config}
     runs = [(r, 0, {}, r, {}) for r in range(34)]
-    assert [len(b) for b in batches(runs, 32)] == [17, 17]
-    two_points = [(r, 0, {"x": r // 3}, r % 3, {}) for r in range(6)]
-    assert [[spec[0] for spec in b] for b in batches(two_points, 32)] == [[0, 1, 2], [3, 4, 5]]
+    assert [len(b) for b in batches(runs, 32, bases)] == [17, 17]
+    two_points = [(r, 0, {"agents.firms.n": r // 3}, r % 3, {}) for r in range(6)]
+    assert [[spec[0] for spec in b] for b in batches(two_points, 32, bases)] == [[0, 1, 2], [3, 4, 5]]
+    two_points = [(r, 0, {"central.threshold": r // 3 / 10}, r % 3, {}) for r in range(6)]
+    assert [[spec[0] for spec in b] for b in batches(two_points, 32, bases)] == [[0, 1, 2, 3, 4, 5]]

@@ -116,13 +116,14 @@ class RivalState(Actor, Agent):
     def invest(self, view: Perception) -> None:
         growth = self.p.capability_growth * (1.0 + self.p.mobilization_gain * self.securitization)
         # not in place: the model records what an actor shows by reference (Mesa's DataCollector copies it today)
-        self.capability = self.capability * (1.0 + growth * each(lambda f: f**self.p.talent_weight, view.talent.rival_factor))
+        self.capability = self.capability * (1.0 + growth * each(lambda f, w: f**w, view.talent.rival_factor, self.p.talent_weight))
 
     def control_exports(self, quarter_index: int) -> None:
         """Enforcement: the rival enforces the rules' scope (widened of its own accord once its securitization
         passes the threshold) as strongly as it securitizes."""
         s = self.p.sanctions
-        own = np.maximum(0.0, self.securitization - s.threshold) / (1.0 - s.threshold) if s.threshold < 1 else 0.0
+        below = s.threshold < 1  # per run if the runs of a batch differ in it: the guard keeps 1 - threshold nonzero
+        own = where(below, np.maximum(0.0, self.securitization - s.threshold) / where(below, 1.0 - s.threshold, 1.0), 0.0)
         enforced = self.p.export_controls.strength * self.securitization * np.maximum(self.scope, own)
         target = where(quarter_index < self.sanctions_start, 0.0, enforced)
         self.export_controls = self.export_controls + self.p.export_controls.speed * (target - self.export_controls)

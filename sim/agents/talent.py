@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from sim.agents.population import Population, PopulationField, PopulationMember
-from sim.batch import Streams, at_least, mean_within, per_run, total
+from sim.batch import Streams, at_least, batched, mean_within, per_run, per_run_values, total
 from sim.config import TalentConfig
 from sim.perception import Perception
 
@@ -27,14 +27,17 @@ def opportunity(capability_ratio: float) -> float:
     return 2.0 * capability_ratio / (1.0 + capability_ratio)
 
 
-def location_utilities(p: TalentConfig, offer: np.ndarray, push: np.ndarray, w: np.ndarray, chinese: np.ndarray) -> np.ndarray:
+def location_utilities(
+    offer: np.ndarray, push: np.ndarray, w: np.ndarray, chinese: np.ndarray, home_bias: float, third_opportunity: float
+) -> np.ndarray:
     """One run's systematic utility of China, the rival and third countries for units with tastes ``w`` (rows) and
     origin ``chinese``, given what China offers each of the first four tastes and the rival's push (see
-    :meth:`MobileTalent.offers`)."""
+    :meth:`MobileTalent.offers`), with the run's own ``home_bias`` and ``third_opportunity`` (a batch's runs may
+    differ in them)."""
     utility = np.empty((w.shape[0], 3))
-    utility[:, Location.CHINA] = w[:, :4] @ offer + p.home_bias * chinese
+    utility[:, Location.CHINA] = w[:, :4] @ offer + home_bias * chinese
     utility[:, Location.RIVAL] = w[:, 0] + w[:, 1] + w[:, 2] - chinese * (w[:, 4:] @ push)
-    utility[:, Location.THIRD] = (w[:, 0] + w[:, 1]) * p.third_opportunity + w[:, 2]
+    utility[:, Location.THIRD] = (w[:, 0] + w[:, 1]) * third_opportunity + w[:, 2]
     return utility
 
 
@@ -42,6 +45,18 @@ def per_run_row(runs: tuple[int, ...], *values: Any) -> np.ndarray:
     """Per-run values side by side: a (k,) array for one run (``runs`` ()), (R, k) for a batch (``runs`` (R,)), a
     value all runs share given once."""
     return np.stack([np.broadcast_to(np.reshape(v, np.shape(v)[:-1]) if np.ndim(v) else v, runs) for v in values], axis=-1)
+
+
+def taste_means(p: TalentConfig, senior: np.ndarray) -> np.ndarray:
+    """Each unit's mean taste weights, its career stage's: (n, K) for one run, (R, n, K) for a batch, each run's
+    from its own table where the runs differ in them (selected, not computed: a run's values stay its own)."""
+    means = [[getattr(stage, k) for k in TASTES] for stage in (p.junior, p.senior)]
+    stage = senior.astype(int)
+    if not any(per_run_values(m) for row in means for m in row):
+        return np.array(means)[stage]
+    runs = senior.shape[:-1]
+    table = np.stack([per_run_row(runs, *row) for row in means], axis=-2)  # (R, 2, K)
+    return table[np.arange(runs[0])[:, None], stage]
 
 
 class TalentUnit(PopulationMember):
@@ -78,8 +93,7 @@ class MobileTalent(Population):
         rng = self.rng
         self.chinese_origin = rng.random(n) < p.chinese_origin
         self.senior = rng.random(n) < p.senior_share
-        means = np.array([[getattr(stage, k) for k in TASTES] for stage in (p.junior, p.senior)])
-        self.tastes = means[self.senior.astype(int)] * rng.lognormal(0.0, p.taste_sigma, (n, len(TASTES)))
+        self.tastes = taste_means(p, self.senior) * rng.lognormal(0.0, p.taste_sigma, (n, len(TASTES)))
         in_china = np.where(self.chinese_origin, p.start.chinese.in_china, p.start.foreign.in_china)
         in_rival = np.where(self.chinese_origin, p.start.chinese.in_rival, p.start.foreign.in_rival)
         u = rng.random(n)
@@ -102,6 +116,13 @@ class MobileTalent(Population):
         runs = self.location.shape[:-1]
         return per_run_row(runs, salary, lab, openness, -risk), per_run_row(runs, view.rival.visa_limits, view.rival.investigations)
 
+    def choice_terms(self) -> Any:
+        """The home bias, third countries' opportunity and moving cost :meth:`choose` weighs: one run's floats, a
+        batch's (R, 3) (a row per run, for :func:`sim.batch.per_run`; its runs may differ in them)."""
+        p = self.p
+        terms = (p.home_bias, p.third_opportunity, p.moving_cost)
+        return per_run_row(self.location.shape[:-1], *terms) if batched(self.location) else terms
+
     def choose(
         self,
         location: np.ndarray,
@@ -111,14 +132,17 @@ class MobileTalent(Population):
         offer: np.ndarray,
         push: np.ndarray,
         rng: np.random.Generator,
+        terms: Any,
     ) -> np.ndarray:
         """One run's locations after its ``moving`` units choose (their Gumbel noise from the run's own generator:
-        the number of movers differs between the runs of a batch)."""
+        the number of movers differs between the runs of a batch), with the run's ``terms``: its home bias, third
+        countries' opportunity and moving cost (:meth:`choice_terms`)."""
+        home_bias, third_opportunity, moving_cost = terms
         movers = np.flatnonzero(moving)
-        utility = location_utilities(self.p, offer, push, tastes[movers], chinese[movers])
+        utility = location_utilities(offer, push, tastes[movers], chinese[movers], home_bias, third_opportunity)
         here = location[movers]
-        utility -= self.p.moving_cost
-        utility[np.arange(movers.size), here] += self.p.moving_cost
+        utility -= moving_cost
+        utility[np.arange(movers.size), here] += moving_cost
         utility += rng.gumbel(size=utility.shape)
         chosen = location.copy()
         chosen[movers] = utility.argmax(axis=1)
@@ -131,7 +155,8 @@ class MobileTalent(Population):
         abroad = self.location != Location.CHINA
         chinese_abroad = abroad & self.chinese_origin
         generators = rng.generators if isinstance(rng, Streams) else rng
-        self.location = per_run(self.choose, self.location, moving, self.tastes, self.chinese_origin, offer, push, generators)
+        terms = self.choice_terms()
+        self.location = per_run(self.choose, self.location, moving, self.tastes, self.chinese_origin, offer, push, generators, terms)
         arrived = abroad & (self.location == Location.CHINA)
         self.inflow = total(arrived) / at_least(total(abroad), 1)
         self.returnees = total(arrived & self.chinese_origin) / at_least(total(chinese_abroad), 1)

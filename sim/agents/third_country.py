@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from sim.agents.population import Population, PopulationField, PopulationMember
-from sim.batch import mean, share
+from sim.batch import at_least, at_most, mean, share
 from sim.config import ThirdConfig
 from sim.perception import Perception
 from sim.timeline import Event
@@ -77,7 +77,7 @@ class ThirdCountries(Population):
     def launch_initiative(self, reach: float) -> None:
         """China launches a governance initiative: more countries weigh it now, and it stays visible."""
         self.reach = max(self.reach, reach)
-        self.visibility = min(1.0, self.visibility + reach)
+        self.visibility = at_most(self.visibility + reach, 1.0)
 
     def perceive_threat(self, securitization: float, rival_securitization: float) -> None:
         """Exponential smoothing of China's securitizing discourse, amplified by the rival's framing where the country listens to it."""
@@ -101,7 +101,7 @@ class ThirdCountries(Population):
         self.perceive_threat(framed, view.rival.securitization)
         u_china = self.utility_china(view.central.outreach, view.world.capability_ratio, view.rival.pressure)
         u_rival = self.utility_rival(view.rival.pressure)
-        china_chance = max(p.reconsider, self.reach)
+        china_chance = at_least(p.reconsider, self.reach)  # per run if the runs of a batch differ in it
         self.reach = 0.0
         if p.exclusive:
             deciding = rng.random(self.n) < china_chance
