@@ -1,7 +1,7 @@
 """(v) The ensemble engine against the Hydra path it replaced, and Ray's per-task overhead against the chunk size.
 
-    python benchmarks/bench_ensemble.py [--repeat 3] [--replications 2] [--before 25a9605] [--only throughput batch ray]
-        [--batches 2 4 8 16 32]
+    python benchmarks/bench_ensemble.py [--repeat 3] [--replications 2] [--before 25a9605]
+        [--only throughput batch sampled ray] [--batches 2 4 8 16 32] [--samples 128]
 
 throughput: the ``sanctions`` sweep (18 points x ``replications``, default size), side by side in one run, alternating:
   - ``hydra``: the whole ``python -m sim +experiment=sanctions`` process at commit ``--before`` (the last commit with
@@ -12,6 +12,10 @@ throughput: the ``sanctions`` sweep (18 points x ``replications``, default size)
 batch: default-size runs advanced together (``sim.run.build_batch``, R replications of one config) against the same runs
   one at a time (``build_model``), interleaved in one process, a fresh set of replications each repetition: seconds per
   run and the speed-up, for R in ``--batches``.
+sampled: a Sobol design (SALib, every varied parameter of ``sim.analysis.sensitivity.parameter_space``), ``--samples``
+  points x 1 replication at default size, run by the engine on every core with runs alone (``ensemble.batch=1``) and
+  with points advanced together (``ensemble.batch=0``, automatic), alternating: seconds per run and the speed-up, and
+  the time a 100,000-run study would take at that rate.
 ray: one study of default-size runs on a local Ray instance (every core; workers warmed up first), for several chunk
   sizes (median of ``--repeat``), against the same study run serially in-process: per-task overhead = (Ray wall x
   workers - serial wall) / (Ray wall x workers), i.e. the share of the workers' time not spent in the model (it
@@ -121,6 +125,38 @@ def bench_batch(batches: tuple[int, ...], repeat: int) -> dict:
     return {"citizens": config.agents.public.n, "rows": rows}
 
 
+def bench_sampled(samples: int, repeat: int) -> dict:
+    from SALib.sample import sobol as sobol_sample
+
+    from sim.analysis.sensitivity import parameter_space
+    from sim.config import load_config
+    from sim.ensemble import Keep, Study, run_study
+
+    config = load_config(["ensemble.progress=false"])
+    space = parameter_space(config)
+    names = list(space)
+    problem = {"num_vars": len(names), "names": names, "bounds": [list(space[n]) for n in names]}
+    design = sobol_sample.sample(problem, 1, calc_second_order=False, seed=0)[:samples]
+    points = [(0, dict(zip(names, map(float, row), strict=True))) for row in design]
+    study = Study([config], points, [{} for _ in points], [0], Keep(("2030Q4",)))
+    times: dict[str, list[float]] = {"alone": [], "together": []}
+    with tempfile.TemporaryDirectory(dir="/tmp", prefix="rb-") as tmp:
+        for _ in range(repeat):
+            for key, batch in (("alone", 1), ("together", 0)):
+                t0 = time.perf_counter()
+                run_study(study, dataclasses.replace(config.ensemble, batch=batch), Path(tmp))
+                times[key].append(time.perf_counter() - t0)
+    per_run = {k: statistics.median(v) / len(points) for k, v in times.items()}
+    return {
+        "runs": len(points),
+        "parameters": len(names),
+        "seconds": {k: describe(v) for k, v in times.items()},
+        "s_per_run": per_run,
+        "speedup": per_run["alone"] / per_run["together"],
+        "hours_for_100000_runs": {k: v * 100_000 / 3600 for k, v in per_run.items()},
+    }
+
+
 def bench_ray(chunks: tuple[int, ...], runs: int, repeat: int = 3) -> dict:
     import ray
 
@@ -159,10 +195,13 @@ def bench_ensemble(
     repeat: int = 3,
     replications: int = 2,
     before: str = BEFORE,
-    only: tuple[str, ...] = ("throughput", "batch", "ray"),
+    only: tuple[str, ...] = ("throughput", "batch", "sampled", "ray"),
     batches: tuple[int, ...] = (2, 4, 8, 16, 32),
+    samples: int = 128,
 ) -> dict:
     out = {}
+    if "sampled" in only:
+        out["sampled"] = bench_sampled(samples, repeat)
     if "batch" in only:
         out["batch"] = bench_batch(batches, repeat)
     if "throughput" in only:
@@ -177,7 +216,9 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--replications", type=int, default=2)
     parser.add_argument("--before", default=BEFORE)
-    parser.add_argument("--only", nargs="+", default=["throughput", "batch", "ray"])
+    parser.add_argument("--only", nargs="+", default=["throughput", "batch", "sampled", "ray"])
     parser.add_argument("--batches", type=int, nargs="+", default=[2, 4, 8, 16, 32])
+    parser.add_argument("--samples", type=int, default=128)
     args = parser.parse_args()
-    print(json.dumps(bench_ensemble(args.repeat, args.replications, args.before, tuple(args.only), tuple(args.batches)), indent=2))
+    result = bench_ensemble(args.repeat, args.replications, args.before, tuple(args.only), tuple(args.batches), args.samples)
+    print(json.dumps(result, indent=2))

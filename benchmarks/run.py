@@ -103,6 +103,9 @@ def targets(r: dict) -> list[dict]:
     b = e and e.get("batch")
     best = b and max(b["rows"], key=lambda row: row["speedup"])
     add("a run in a batch / alone, best batch size", best and best["speedup"], "(reported)", None, "x")
+    sampled = e and e.get("sampled")
+    hours = sampled and sampled["hours_for_100000_runs"]["together"]
+    add("100,000-run Sobol study at default size (from a sampled design's rate)", hours, "< 1 h", sampled and hours < 1, "h")
     ray = e and e.get("ray")
     add("Ray: smallest chunk with overhead < 5%", ray and ray["smallest_chunk_under_5pct"], "(reported)", None, "runs")
     a = r.get("app")
@@ -159,6 +162,11 @@ def print_table(r: dict) -> None:
         if "batch" in e:
             rows = ", ".join(f"{c['runs']}: {c['speedup']:.2f}x" for c in e["batch"]["rows"])
             print(f"      a run in a batch of R against alone ({e['batch']['citizens']:,} citizens), R: {rows}")
+        if "sampled" in e:
+            sa = e["sampled"]
+            alone, together = sa["s_per_run"]["alone"], sa["s_per_run"]["together"]
+            print(f"      a Sobol design of {sa['runs']} points, s/run alone {alone:.3f}, points together {together:.3f} "
+                  f"({sa['speedup']:.2f}x): 100,000 runs in {sa['hours_for_100000_runs']['together']:.1f} h")  # fmt: skip
         if "ray" in e:
             rows = ", ".join(f"chunk {c['chunk']}: {c['overhead']:.1%}" for c in e["ray"]["chunks"])
             print(f"      Ray per-task overhead ({e['ray']['runs']} runs, {e['ray']['workers']} workers): {rows}")

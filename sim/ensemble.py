@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -88,14 +89,10 @@ class Study:
         return len(self.points) * len(self.replications)
 
     def together(self) -> int:
-        """How many consecutive runs may share a batch: the whole study when its points differ only in parameters
-        that can be set per run (sampled designs, sweeps over numbers: :func:`settable_per_run`), else a point's replications."""
-        if len({base for base, _ in self.points}) == 1 and len({tuple(values) for _, values in self.points}) == 1:
-            base, first = self.bases[self.points[0][0]], self.points[0][1]
-            differ = [k for k in first if any(values[k] != first[k] for _, values in self.points)]
-            if all(settable_per_run(base, k) for k in differ):
-                return self.size
-        return len(self.replications)
+        """The most runs that may share a batch: the replications of the points with one :func:`signature` (a point's
+        replications; all of a sampled design or a sweep over numbers)."""
+        kinds = Counter(signature(base, values, self.bases, {}) for base, values in self.points)
+        return max(kinds.values()) * len(self.replications)
 
     def chunks(self, size: int, batch: int = 1) -> list[Chunk]:
         """Consecutive runs cut into chunks of ``size``; each carries only the bases its runs need, and advances at
@@ -178,8 +175,8 @@ def batch_config(base: SimConfig, values: Sequence[Mapping[str, Any]]) -> SimCon
 
 
 def run_chunk(chunk: Chunk) -> tuple[int, pa.Table]:
-    """Run a chunk (in a worker) and return its rows as one Arrow table. Consecutive runs that may share a batch
-    (:func:`may_share`: a point's replications, points that differ only in parameters set per run) advance together,
+    """Run a chunk (in a worker) and return its rows, in run order, as one Arrow table. The runs that may share a
+    batch (:func:`signature`: a point's replications, points that differ only in parameters set per run) advance together,
     at most ``chunk.batch`` of them (:func:`sim.run.build_batch`, :func:`batch_config`), each run's series exactly what
     it gives alone; a lone run is a single run."""
     from sim.run import build_batch, build_model, series
@@ -195,32 +192,34 @@ def run_chunk(chunk: Chunk) -> tuple[int, pa.Table]:
         steps, quarters, indicators, matrix = series(model)
         matrices = list(matrix) if model.runs else [matrix]
         for (run, _, _, replication, label), values_ in zip(group, matrices, strict=True):
-            tables.append(rows(run, replication, config.seed, label, steps, quarters, indicators, values_, chunk.keep))
-    return chunk.id, pa.concat_tables(tables)
+            tables.append((run, rows(run, replication, config.seed, label, steps, quarters, indicators, values_, chunk.keep)))
+    return chunk.id, pa.concat_tables(table for _, table in sorted(tables, key=lambda t: t[0]))
 
 
 def batches(runs: list[Spec], size: int, bases: Mapping[int, SimConfig]) -> Iterator[list]:
-    """Consecutive runs that may advance together (:func:`may_share`), in batches of at most ``size``, as even as can
-    be (34 runs in batches of 32 would leave a slow batch of 2: 17 and 17)."""
-    group: list = []
-    for spec in [*runs, None]:
-        if group and (spec is None or not may_share(group[0], spec, bases)):
-            parts = math.ceil(len(group) / size)
-            cuts = [len(group) * k // parts for k in range(parts + 1)]
-            yield from (group[a:b] for a, b in zip(cuts, cuts[1:], strict=False))
-            group = []
-        if spec is not None:
-            group.append(spec)
+    """The runs that may advance together (one :func:`signature`), in batches of at most ``size``, as even as can be
+    (34 runs in batches of 32 would leave a slow batch of 2: 17 and 17)."""
+    groups: dict[tuple, list[Spec]] = {}
+    settable: dict[tuple[int, str], bool] = {}
+    for spec in runs:
+        groups.setdefault(signature(spec[1], spec[2], bases, settable), []).append(spec)
+    for group in groups.values():
+        parts = math.ceil(len(group) / size)
+        cuts = [len(group) * k // parts for k in range(parts + 1)]
+        yield from (group[a:b] for a, b in zip(cuts, cuts[1:], strict=False))
 
 
-def may_share(a: Spec, b: Spec, bases: Mapping[int, SimConfig]) -> bool:
-    """Whether two runs may share a batch: one base, the same swept keys, and any value they differ in one that can
-    be set per run (:func:`settable_per_run`). Replications of a point always can; so can sampled points (Sobol samples,
-    posterior draws) and sweeps over numbers."""
-    (_, base, values, _, _), (_, other_base, other, _, _) = a, b
-    if base != other_base or values.keys() != other.keys():
-        return False
-    return all(values[k] == other[k] or settable_per_run(bases[base], k) for k in values)
+def signature(base: int, values: Mapping[str, Any], bases: Mapping[int, SimConfig], settable: dict[tuple[int, str], bool]) -> tuple:
+    """What runs must share to share a batch: the base, the swept keys, and the values of those that cannot be set per
+    run (:func:`settable_per_run`; ``settable`` caches it). A point's replications share it; so do sampled points
+    (Sobol samples, posterior draws) and the points of a sweep over numbers."""
+    fixed = []
+    for key, value in values.items():
+        if (base, key) not in settable:
+            settable[(base, key)] = settable_per_run(bases[base], key)
+        if not settable[(base, key)]:
+            fixed.append((key, repr(value)))
+    return base, tuple(values), tuple(fixed)
 
 
 def rows(

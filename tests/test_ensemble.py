@@ -218,3 +218,5 @@ def test_batches_are_whole_points_even_and_only_where_they_pay():
     assert [[spec[0] for spec in b] for b in batches(two_points, 32, bases)] == [[0, 1, 2], [3, 4, 5]]
     two_points = [(r, 0, {"central.threshold": r // 3 / 10}, r % 3, {}) for r in range(6)]
     assert [[spec[0] for spec in b] for b in batches(two_points, 32, bases)] == [[0, 1, 2, 3, 4, 5]]
+    alternating = [(r, 0, {"central.strategy": "ab"[r % 2], "central.threshold": r / 10}, 0, {}) for r in range(6)]
+    assert [[spec[0] for spec in b] for b in batches(alternating, 32, bases)] == [[0, 2, 4], [1, 3, 5]]  # a choice: no
