@@ -17,7 +17,7 @@ import pytest
 from mesa import Model
 
 from sim.agents import ACTORS
-from sim.batch import Streams, mean, per_run, share, total
+from sim.batch import Streams, mean, per_run, power, share, total
 from sim.config import ConfigError, config_value, dotted, validate
 from sim.ensemble import batch_config, settable_per_run, with_values
 from sim.model import SecuritizationModel
@@ -172,6 +172,18 @@ def test_reductions_over_a_row_add_as_over_a_lone_array():
             batched = fn(values)
             assert batched.shape == (4, 1)
             assert [float(v) for v in batched[:, 0]] == [fn(values[r].copy()) for r in range(4)]
+
+
+def test_a_per_run_exponent_gives_each_row_its_power_alone():
+    """numpy's ``**`` takes shortcuts for some scalar exponents (square root at 0.5, a square at 2) that an array of
+    exponents does not take, so a parameter used as an exponent goes through ``power``, row by row."""
+    rng = np.random.default_rng(3)
+    base = rng.random((6, 1000)) * 3.0
+    exponents = np.array([0.5, 2.0, -1.0, 1.0, 0.0, 0.37])[:, None]
+    rows = power(base, exponents)
+    for r, e in enumerate(exponents[:, 0].tolist()):
+        assert np.array_equal(rows[r], base[r] ** e), e
+    assert np.array_equal(power(base[0], 0.5), base[0] ** 0.5)  # one run: numpy's own
 
 
 def test_per_run_and_streams_give_each_run_its_own_numbers():

@@ -9,7 +9,7 @@ import numpy as np
 from mesa import Agent
 
 from sim.agents.population import Actor
-from sim.batch import Streams, each, mean_within, per_run, total, total_within, where
+from sim.batch import Streams, each, mean_within, per_run, power, total, total_within, where
 from sim.config import ListingVolume, RivalConfig
 from sim.perception import Perception
 from sim.timeline import Event, Quarter
@@ -133,7 +133,7 @@ class RivalState(Actor, Agent):
         s = self.p.sanctions
         mean_capability = mean_within(firms.capability, candidates)
         relative = where(mean_capability > 0, firms.capability / np.where(mean_capability > 0, mean_capability, 1.0), 1.0)
-        return np.exp(s.tie_weight * firms.ties) * relative**s.capability_weight * candidates
+        return np.exp(s.tie_weight * firms.ties) * power(relative, s.capability_weight) * candidates
 
     def list_entities(self, firms: Any, expected_share: float) -> np.ndarray:
         """A listing round over the Chinese firms not yet listed, targeted by suspicion (ties and capability).
