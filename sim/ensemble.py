@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -88,10 +89,12 @@ class Study:
     def size(self) -> int:
         return len(self.points) * len(self.replications)
 
+    @functools.cached_property
     def together(self) -> int:
         """The most runs that may share a batch: the replications of the points with one :func:`signature` (a point's
         replications; all of a sampled design or a sweep over numbers)."""
-        kinds = Counter(signature(base, values, self.bases, {}) for base, values in self.points)
+        settable: dict[tuple[int, str], bool] = {}
+        kinds = Counter(signature(base, values, self.bases, settable) for base, values in self.points)
         return max(kinds.values()) * len(self.replications)
 
     def chunks(self, size: int, batch: int = 1) -> list[Chunk]:
@@ -149,8 +152,8 @@ def with_values(config: SimConfig, values: Mapping[str, Any]) -> SimConfig:
 
 def settable_per_run(config: SimConfig, name: str) -> bool:
     """Whether parameter ``name`` may take a different value in each run of a batch (tests/test_batch.py runs every
-    one per run against the runs alone): a model's real-valued parameter, except the number of agents, the firms'
-    profile shares (a probability vector of one draw) and an audience's random-utility ``noise`` (only a run with
+    one per run against the runs alone): a model's real-valued parameter, except the agents' sizes (``agents.*``), the
+    firms' profile shares (a probability vector of one draw) and an audience's random-utility ``noise`` (only a run with
     noise draws it, so a noiseless run beside a noisy one would draw numbers it does not draw alone)."""
     top = name.split(".")[0]
     if top in NOT_MODEL or top == "agents" or name.endswith(".noise") or (name.startswith("firms.profiles.") and name.endswith(".share")):
@@ -164,7 +167,7 @@ def settable_per_run(config: SimConfig, name: str) -> bool:
 def batch_config(base: SimConfig, values: Sequence[Mapping[str, Any]]) -> SimConfig:
     """``base`` with each run's values: a value every run shares set as itself, one that differs as a read-only (R, 1)
     array of the runs' values (:mod:`sim.batch`; read-only, so no actor can change a run's parameter in place)."""
-    shared = {k: v for k, v in values[0].items() if all(vals[k] == v for vals in values[1:])}
+    shared = {k: v for k, v in values[0].items() if all(repr(vals[k]) == repr(v) for vals in values[1:])}  # -0.0 is not 0.0
     differing = {}
     for key in values[0]:
         if key not in shared:
@@ -264,26 +267,27 @@ def workers(settings: EnsembleConfig) -> int:
 def chunk_size(settings: EnsembleConfig, study: Study) -> int:
     """``ensemble.chunk`` runs, or (0) about eight chunks per worker, at most 100 runs, so progress moves and the
     last chunks do not leave workers idle for long; when runs advance together, a multiple of the batch (or of the
-    runs that may share one), so a chunk cuts no batch short."""
+    runs that may share one), so that a chunk of consecutive runs that share a signature cuts no batch short (runs
+    that share one but are not consecutive, as in a sweep whose fastest key is a choice, batch within each chunk)."""
     if settings.chunk > 0:
         return settings.chunk
     size = max(1, min(100, math.ceil(study.size / (8 * workers(settings)))))
     batch = batch_size(settings, study)
-    unit = min(batch, study.together()) if batch > 1 else 1
+    unit = min(batch, study.together) if batch > 1 else 1
     return max(unit, size - size % unit)
 
 
 def batch_size(settings: EnsembleConfig, study: Study) -> int:
     """``ensemble.batch`` runs advanced together, or (0) as many as hold BATCH_CITIZENS citizens between them, at most
     MAX_BATCH and at most an even share of the study per worker (every worker gets a batch), and none (1) below
-    MIN_BATCH or when fewer runs than that may share a batch (:meth:`Study.together`): a batch's arrays grow with it,
+    MIN_BATCH or when fewer runs than that may share a batch (:attr:`Study.together`): a batch's arrays grow with it,
     past a few hundred thousand citizens a run's own arrays are large enough that advancing runs together saves
     little, and a batch of two is slower than two runs alone (benchmarks/bench_ensemble.py)."""
     if settings.batch > 0:
         return settings.batch
     size = min(MAX_BATCH, BATCH_CITIZENS // max(max(base.agents.public.n for base in study.bases), 1))
     size = min(size, math.ceil(study.size / workers(settings)))
-    return size if size >= MIN_BATCH and study.together() >= MIN_BATCH else 1
+    return size if size >= MIN_BATCH and study.together >= MIN_BATCH else 1
 
 
 def execute(chunks: Sequence[Chunk], settings: EnsembleConfig, scratch: Path, root: Path) -> Iterator[tuple[int, pa.Table]]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.central_state import AUDIENCES
-from sim.batch import mean, mean_within
+from sim.batch import each, mean, mean_within
 
 if TYPE_CHECKING:
     from sim.model import SecuritizationModel
@@ -37,13 +37,16 @@ class Indicator:
 def richardson_growth(a: float, b: float, m: float, n: float) -> float:
     """Largest eigenvalue of Richardson's (1960) system dx = a y - m x, dy = b x - n y, i.e. of [[-m, a], [b, -n]]:
     (-(m + n) + sqrt((m - n)^2 + 4 a b)) / 2 [1/quarter]. Positive exactly when a b > m n (a runaway spiral)."""
-    return 0.5 * (-(m + n) + np.sqrt((m - n) ** 2 + 4.0 * a * b))  # sqrt is exactly rounded: the same as math.sqrt
+    return 0.5 * (-(m + n) + math.sqrt((m - n) ** 2 + 4.0 * a * b))
 
 
 def escalation_risk(m: SecuritizationModel) -> float:
     """The China-rival spiral's growth rate at the current state: China's responsiveness and relaxation
-    (:meth:`CentralState.responsiveness`, ``relaxation``) against the rival's mirroring and restraint."""
-    return richardson_growth(m.central.responsiveness(), m.rival.mirroring(m.central.risk_share), m.central.relaxation, m.rival.p.restraint)
+    (:meth:`CentralState.responsiveness`, ``relaxation``) against the rival's mirroring and restraint. In Python per
+    run (:func:`sim.batch.each`): numpy squares an array of per-run ``m - n`` by a shortcut that differs from
+    Python's ``**`` in the last bit."""
+    terms = (m.central.responsiveness(), m.rival.mirroring(m.central.risk_share), m.central.relaxation, m.rival.p.restraint)
+    return each(richardson_growth, *terms)
 
 
 LABELS: dict[str, str] = {  # short labels for figures and the app; the one home of them

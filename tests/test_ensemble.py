@@ -69,7 +69,7 @@ def test_points_that_differ_in_numbers_advance_together_and_give_the_same_result
     keys = ("central.threshold", "rival.mirror", "public.network.rewire")
     points = [(0, dict(zip(keys, (0.3 + 0.05 * k, 0.2 + 0.1 * k, 0.05 + 0.05 * k), strict=True))) for k in range(4)]
     s = Study([config], points, [{"k": k} for k in range(4)], [0, 1], offsets=[0, 3, 1, 7])
-    assert s.together() == 8
+    assert s.together == 8
     alone = run_study(s, dataclasses.replace(config.ensemble, progress=False, backend=Backend.serial, batch=1), tmp_path)
     together = run_study(s, dataclasses.replace(config.ensemble, progress=False, backend=Backend.serial, batch=8), tmp_path)
     assert together.equals(alone)
@@ -205,8 +205,8 @@ def test_batches_are_whole_points_even_and_only_where_they_pay():
     assert batch_size(ten_thousand, of(8, citizens=80_000)) == 1  # a batch of two would be slower
     assert batch_size(dataclasses.replace(ten_thousand, batch=2), of(3)) == 2  # as asked
     # points that differ only in a real-valued parameter share batches; in a count (a structural choice) they do not
-    assert of(3, points=18).together() == 54 and batch_size(ten_thousand, of(3, points=18)) == 20
-    assert of(3, points=18, key="agents.firms.n").together() == 3 and batch_size(ten_thousand, of(3, points=18, key="agents.firms.n")) == 1
+    assert of(3, points=18).together == 54 and batch_size(ten_thousand, of(3, points=18)) == 20
+    assert of(3, points=18, key="agents.firms.n").together == 3 and batch_size(ten_thousand, of(3, points=18, key="agents.firms.n")) == 1
     big = of(1000)
     size = chunk_size(ten_thousand, big)
     assert size <= 100 and size % 20 == 0 and big.size // size >= 8  # whole batches, and every worker busy
