@@ -98,6 +98,12 @@ def where(condition: Any, yes: Any, no: Any) -> Any:
     return np.where(condition, yes, no)
 
 
+def for_agents(value: Any, mask: np.ndarray) -> Any:
+    """A per-run value for each agent where ``mask`` holds (the agents ``array[mask]`` picks, in that order): the
+    value itself when the runs share it, else each agent its run's."""
+    return np.broadcast_to(value, mask.shape)[mask] if per_run_values(value) else value
+
+
 def power(base: Any, exponent: Any) -> Any:
     """base ** exponent; a per-run exponent (a batch's (R, 1)) is applied row by row as a Python float, as each run
     raises alone (numpy's ``**`` takes shortcuts for a scalar exponent, square and sqrt, that an array exponent does not)."""

@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.agents.population import Population, PopulationField, PopulationMember
 from sim.agents.talent import opportunity
-from sim.batch import Streams, at_least, each, mean, per_run_values, total
+from sim.batch import Streams, at_least, each, for_agents, mean, total
 from sim.config import CapitalConfig
 from sim.perception import Perception
 
@@ -71,9 +71,7 @@ class ForeignCapital(Population):
         self.expected_growth = self.expected_growth + (1.0 - p.memory) * (annual - self.expected_growth)
         movers = self.rng.random(self.n) < p.reconsider  # a mask: in a batch, the runs' movers in run order
         gain = self.advantage(view, movers)
-        cost = p.switching_cost
-        if per_run_values(cost):  # each run's cost for each of its movers
-            cost = np.broadcast_to(cost, self.in_china.shape)[movers]
+        cost = for_agents(p.switching_cost, movers)
         gain += np.where(self.in_china[movers], cost, -cost)
         rng = self.rng
         if isinstance(rng, Streams):  # each run draws for its own movers, as many as it has

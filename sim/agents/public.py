@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 from sim.agents.audience import decide_adoption, initial_beliefs, initial_thresholds, update_beliefs
 from sim.agents.population import Population, PopulationField, PopulationMember
-from sim.batch import Streams, at_least, mean, per_run_values, run_value, share
+from sim.batch import Streams, at_least, for_agents, mean, run_value, share
 from sim.config import PublicConfig
 from sim.perception import Perception
 from sim.timeline import Event
@@ -135,10 +135,7 @@ class Public(Population):
         displaced = draws < np.multiply(p.displacement_rate * automation, self.job_risk, out=self._reach)
         self.discontent *= 1.0 - p.discontent_decay
         hit = self.discontent[displaced]
-        gain = p.discontent_gain  # a batch's runs may differ: each displaced citizen takes its run's
-        if per_run_values(gain):
-            gain = np.broadcast_to(gain, displaced.shape)[displaced]
-        self.discontent[displaced] = hit + gain * (1.0 - hit)
+        self.discontent[displaced] = hit + for_agents(p.discontent_gain, displaced) * (1.0 - hit)
         target = np.subtract(self.belief, a.belief0_mean, out=self._scratch)
         target *= p.tolerance_belief
         target += p.tolerance0

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from sim.agents.population import Population, PopulationField, PopulationMember
-from sim.batch import Streams, at_least, batched, mean_within, per_run, per_run_values, total
+from sim.batch import Streams, at_least, batched, by_category, mean_within, per_run, total
 from sim.config import TalentConfig
 from sim.perception import Perception
 
@@ -47,18 +47,6 @@ def per_run_row(runs: tuple[int, ...], *values: Any) -> np.ndarray:
     return np.stack([np.broadcast_to(np.reshape(v, np.shape(v)[:-1]) if np.ndim(v) else v, runs) for v in values], axis=-1)
 
 
-def taste_means(p: TalentConfig, senior: np.ndarray) -> np.ndarray:
-    """Each unit's mean taste weights, its career stage's: (n, K) for one run, (R, n, K) for a batch, each run's
-    from its own table where the runs differ in them (selected, not computed: a run's values stay its own)."""
-    means = [[getattr(stage, k) for k in TASTES] for stage in (p.junior, p.senior)]
-    stage = senior.astype(int)
-    if not any(per_run_values(m) for row in means for m in row):
-        return np.array(means)[stage]
-    runs = senior.shape[:-1]
-    table = np.stack([per_run_row(runs, *row) for row in means], axis=-2)  # (R, 2, K)
-    return table[np.arange(runs[0])[:, None], stage]
-
-
 class TalentUnit(PopulationMember):
     """One unit of mobile AI talent; its state lives in :class:`MobileTalent`."""
 
@@ -93,7 +81,9 @@ class MobileTalent(Population):
         rng = self.rng
         self.chinese_origin = rng.random(n) < p.chinese_origin
         self.senior = rng.random(n) < p.senior_share
-        self.tastes = taste_means(p, self.senior) * rng.lognormal(0.0, p.taste_sigma, (n, len(TASTES)))
+        stage = self.senior.astype(int)  # each unit's mean tastes are its career stage's (each run's own where they differ)
+        means = np.stack([by_category([getattr(p.junior, k), getattr(p.senior, k)], stage) for k in TASTES], axis=-1)
+        self.tastes = means * rng.lognormal(0.0, p.taste_sigma, (n, len(TASTES)))
         in_china = np.where(self.chinese_origin, p.start.chinese.in_china, p.start.foreign.in_china)
         in_rival = np.where(self.chinese_origin, p.start.chinese.in_rival, p.start.foreign.in_rival)
         u = rng.random(n)
